@@ -1,0 +1,216 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+SHELL := /bin/bash
+
+# kheaders - build, embed, extract and verify the kernel's in-kernel headers
+# archive.  `make` builds build/kheaders and libkheaders; `make check` runs
+# every test (installing Debian packages first when run as root).
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+LIBDIR    ?= $(PREFIX)/lib
+INCDIR    ?= $(PREFIX)/include
+MANDIR    ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DESTDIR   ?=
+
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS      := liblzma libarchive zlib libelf liblz4 libzstd libcrypto
+
+ifeq ($(SANITIZE),1)
+B         ?= build-san
+SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	     -fno-sanitize-recover=undefined
+else
+B         ?= build
+SANFLAGS  :=
+endif
+
+WERROR    ?= 1
+OPT       ?= -O2 -g
+WARN      := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
+	     -Wmissing-prototypes -Wstrict-prototypes $(if $(filter 1,$(WERROR)),-Werror)
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lbz2 -lpthread
+KH_CFLAGS  = -std=gnu11 $(OPT) $(WARN) $(SANFLAGS) -fPIC -fvisibility=hidden \
+	     -D_GNU_SOURCE -DKH_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CFLAGS)
+KH_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+
+LIB_SRCS  := $(sort $(wildcard src/*.c))
+CLI_SRCS  := $(sort $(wildcard src/cli/*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+LIB_OBJS  := $(LIB_SRCS:src/%.c=$(B)/obj/%.o)
+CLI_OBJS  := $(CLI_SRCS:src/cli/%.c=$(B)/obj/cli/%.o)
+UNIT_OBJS := $(UNIT_SRCS:tests/unit/%.c=$(B)/obj/tests/%.o)
+
+KHEADERS  := $(B)/kheaders
+LIBA      := $(B)/libkheaders.a
+LIBSO     := $(B)/libkheaders.so.0
+UNIT_BIN  := $(B)/tests/unit-tests
+
+.PHONY: man all deps deps-if-needed check check-unit check-cli check-corpus check-e2e \
+	e2e demo install bench fuzz clean
+
+all: $(KHEADERS) $(LIBA) $(LIBSO)
+
+$(B)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KH_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/obj/cli/%.o: src/cli/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KH_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/obj/tests/%.o: tests/unit/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KH_CFLAGS) -Isrc -MMD -MP -c -o $@ $<
+
+$(LIBA): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIBSO): $(LIB_OBJS)
+	$(CC) -shared -Wl,-soname,libkheaders.so.0 $(KH_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(KHEADERS): $(CLI_OBJS) $(LIBA)
+	$(CC) $(KH_LDFLAGS) -o $@ $(CLI_OBJS) $(LIBA) $(PKG_LIBS)
+
+$(UNIT_BIN): $(UNIT_OBJS) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(KH_LDFLAGS) -o $@ $(UNIT_OBJS) $(LIBA) $(PKG_LIBS) -lcriterion
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
+
+deps:
+	@scripts/deps.sh install
+
+deps-if-needed:
+	@scripts/deps.sh if-needed
+
+RESULTS := $(abspath $(B))/test-results
+
+# Every suite runs even when an earlier one fails; the last line is the total.
+check: deps-if-needed
+	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@scripts/corpus.sh fetch >/dev/null 2>&1 || \
+		echo "  (real corpus unavailable: the real-kernel suites will skip)"
+	@rm -f $(RESULTS)
+	@status=0; \
+	for t in check-unit check-cli check-corpus $(if $(filter 1,$(SANITIZE)),,check-e2e); do \
+		KH_RESULTS=$(RESULTS) $(MAKE) --no-print-directory $$t || status=1; \
+	done; \
+	tests/summary.sh $(RESULTS) || status=1; \
+	exit $$status
+
+check-unit: $(UNIT_BIN)
+	@echo "== unit tests (criterion)"
+	@cd tests/unit && ../../$(UNIT_BIN) --jobs=2 2>&1 | tee $(RESULTS).unit; \
+		status=$${PIPESTATUS[0]}; \
+		sed -n 's/.*Tested: \([0-9]*\) | Passing: \([0-9]*\) | Failing: \([0-9]*\) | Crashing: \([0-9]*\).*/unit \2 \3 \4/p' \
+			$(RESULTS).unit | awk '{print $$1, $$2, $$3 + $$4, 0}' >> $(if $(KH_RESULTS),$(KH_RESULTS),/dev/null); \
+		rm -f $(RESULTS).unit; exit $$status
+
+check-cli: $(KHEADERS)
+	@echo "== command-line tests"
+	@KHEADERS=$(abspath $(KHEADERS)) B=$(abspath $(B)) tests/run.sh tests/cli
+
+check-corpus: $(KHEADERS)
+	@echo "== real-corpus tests (linux 6.1)"
+	@KHEADERS=$(abspath $(KHEADERS)) B=$(abspath $(B)) tests/run.sh tests/corpus
+
+# The kernel builds and boots, when the corpus is there (not under
+# SANITIZE=1: they prove the integration, the sanitizers the code).
+check-e2e:
+	@if scripts/corpus.sh check; then \
+		$(MAKE) --no-print-directory e2e; \
+	else \
+		echo "== end-to-end tests: skipped (no corpus: scripts/corpus.sh fetch)"; \
+		echo "e2e 0 0 1" >> $(if $(KH_RESULTS),$(KH_RESULTS),/dev/null); \
+	fi
+
+# Not part of `check`: minutes of CPU on the real corpus (RUNS=3 rounds).
+bench: $(KHEADERS)
+	@bench/run.sh $(abspath $(KHEADERS))
+
+demo: deps-if-needed
+	@$(MAKE) --no-print-directory all
+	@scripts/demo.sh $(abspath $(KHEADERS))
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) \
+		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(KHEADERS) $(DESTDIR)$(BINDIR)/kheaders
+	install -m 0644 $(LIBA) $(DESTDIR)$(LIBDIR)/libkheaders.a
+	install -m 0755 $(LIBSO) $(DESTDIR)$(LIBDIR)/libkheaders.so.0
+	ln -sf libkheaders.so.0 $(DESTDIR)$(LIBDIR)/libkheaders.so
+	install -m 0644 src/kheaders.h $(DESTDIR)$(INCDIR)/kheaders.h
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(VERSION)|; s|@PKGS@|$(PKGS)|' \
+		kheaders.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/kheaders.pc
+	[ ! -f docs/kheaders.1 ] || install -m 0644 docs/kheaders.1 $(DESTDIR)$(MANDIR)/man1/kheaders.1
+
+MAN_PARTS := docs/man/head.roff $(foreach c,build embed extract list diff verify strip,docs/man/$(c).roff) docs/man/tail.roff
+
+# The man page is assembled from one fragment per subcommand.
+man: docs/kheaders.1
+docs/kheaders.1: $(MAN_PARTS)
+	cat $(MAN_PARTS) > $@
+
+# ---- reliability: fuzzing and sanitizer runs (docs/reliability.md) -------
+# `make fuzz [FUZZ_SECONDS=N] [FUZZ_TARGETS="strip image"]` builds the
+# libFuzzer harnesses tests/fuzz/fuzz_<name>.c with clang, ASan and UBSan
+# into build-fuzz/ and runs each for N seconds on its seed corpus (after
+# replaying tests/fuzz/regress/<name>/).  A harness whose module is not in
+# the tree yet is left out.  `make check SANITIZE=1` runs the suites on the
+# ASan+UBSan build with the options below.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_B       := build-fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		-fno-omit-frame-pointer
+FUZZ_NEEDS   := image:src/scan.h scan:src/scan.h unpack:src/unpack.h
+fuzz_ready    = $(if $(filter $(1):%,$(FUZZ_NEEDS)),$(wildcard $(patsubst $(1):%,%,$(filter $(1):%,$(FUZZ_NEEDS)))),ok)
+FUZZ_ALL     := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS ?= $(foreach n,$(FUZZ_ALL),$(if $(call fuzz_ready,$(n)),$(n)))
+
+ifeq ($(SANITIZE),1)
+export ASAN_OPTIONS ?= detect_leaks=1:exitcode=99:verify_asan_link_order=0
+export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1:exitcode=98
+export LSAN_OPTIONS ?= exitcode=97
+endif
+
+.PHONY: fuzz fuzz-build fuzz-bins
+fuzz: fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_B) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-build:
+	@$(MAKE) --no-print-directory B=$(FUZZ_B) CC=$(FUZZ_CC) OPT="-O1 -g" \
+		SANFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+		FUZZ_TARGETS="$(FUZZ_TARGETS)" fuzz-bins
+
+fuzz-bins: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(KH_CFLAGS) -fsanitize=fuzzer -Isrc \
+		-DKH_FUZZ_FIXTURES='"$(abspath tests/fixtures)"' -o $@ $< \
+		$(LIBA) $(PKG_LIBS)
+
+clean:
+	rm -rf build build-san build-fuzz
+
+# ---- e2e: real kernel builds and qemu boots (owner: kbuild) ---------------
+# Needs the corpus (scripts/corpus.sh fetch) and ~15 minutes on 2 cores;
+# work trees live in ${XDG_CACHE_HOME:-$HOME/.cache}/kheaders/e2e.
+E2E_INIT  := $(B)/e2e/kh-init
+
+$(E2E_INIT): tests/e2e/kh-init.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+e2e: $(KHEADERS) $(E2E_INIT)
+	@echo "== end-to-end tests (kernel builds, qemu boots)"
+	@KHEADERS=$(abspath $(KHEADERS)) B=$(abspath $(B)) \
+		KH_E2E_INIT=$(abspath $(E2E_INIT)) tests/run.sh tests/e2e
+# ---- end of e2e ------------------------------------------------------------

@@ -1,0 +1,701 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * build.c - the build data path: collect -> read + strip (parallel) ->
+ * tar (in order) -> xz blocks (parallel).  Everything stays in memory and
+ * nothing is written: the caller decides where the archive goes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "cache.h"
+#include "collect.h"
+#include "error.h"
+#include "fileio.h"
+#include "strip.h"
+#include "tarball.h"
+#include "timestamp.h"
+#include "xzblocks.h"
+
+/* Largest header accepted; the archive format itself allows more. */
+#define KH_MAX_HEADER_SIZE (1ULL << 31)
+#define KH_MAX_THREADS 64
+
+struct read_pool {
+	const struct kh_build_opts *opts;
+	struct kh_source_list *list;
+	struct kh_buf *data;		/* one per source */
+	size_t next;			/* atomic */
+	int failed;			/* atomic */
+	size_t fail_idx;
+	pthread_mutex_t lock;
+	struct kh_error *err;
+	int ret;
+};
+
+void kh_build_opts_init(struct kh_build_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->profile = KH_PROFILE_HEADERS;
+	opts->strip_mode = KH_STRIP_LEXER;
+	opts->mtime = KH_DEFAULT_MTIME;
+}
+
+void kh_build_result_release(struct kh_build_result *res)
+{
+	size_t i;
+
+	kh_buf_release(&res->xz);
+	for (i = 0; i < res->nr_deps; i++)
+		free(res->deps[i]);
+	free(res->deps);
+	memset(res, 0, sizeof(*res));
+}
+
+static void note(const struct kh_build_opts *opts, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void warn(const struct kh_build_opts *opts, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void warn(const struct kh_build_opts *opts, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (!opts->warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	opts->warn(opts->warn_ctx, msg);
+}
+
+static void note(const struct kh_build_opts *opts, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!opts->note)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	opts->note(opts->note_ctx, msg);
+}
+
+static bool same_file_state(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	       a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/*
+ * Usually one read(2): asking for size + 1 bytes and getting exactly the
+ * size the snapshot saw is the whole file (the size was checked just
+ * before); anything else is looked at more closely.
+ */
+static int read_exact(int fd, const char *path, off_t size, struct kh_buf *out,
+		      struct kh_error *err)
+{
+	size_t want = (size_t)size + 1;
+	ssize_t n;
+
+	if ((uint64_t)size > KH_MAX_HEADER_SIZE)
+		return kh_err(err, EFBIG, "'%s' is larger than %llu bytes", path,
+			      KH_MAX_HEADER_SIZE);
+	if (kh_buf_reserve(out, want))
+		return kh_err_sys(err, ENOMEM, "cannot read '%s'", path);
+	for (;;) {
+		n = read(fd, out->data + out->len, want - out->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return kh_err_sys(err, errno, "cannot read '%s'", path);
+		out->len += n;
+		if (out->len == (size_t)size || n == 0 || out->len == want)
+			break;
+	}
+	if (out->len != (size_t)size)
+		return kh_err(err, EAGAIN, "'%s' changed while being archived",
+			      path);
+	return 0;
+}
+
+/* Read one snapshotted file; it must still be what the walk saw. */
+static int read_source(const struct kh_source *s, struct kh_buf *out,
+		       struct kh_error *err)
+{
+	struct stat st;
+	int fd, ret;
+
+	fd = open(s->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return kh_err_sys(err, errno, "cannot open '%s'", s->path);
+	if (fstat(fd, &st) < 0) {
+		ret = kh_err_sys(err, errno, "cannot stat '%s'", s->path);
+		goto out;
+	}
+	if (!same_file_state(&st, &s->st)) {
+		ret = kh_err(err, EAGAIN, "'%s' changed while being archived",
+			     s->path);
+		goto out;
+	}
+	ret = read_exact(fd, s->path, st.st_size, out, err);
+out:
+	close(fd);
+	return ret;
+}
+
+static int load_one(struct read_pool *pool, size_t i, struct kh_error *err)
+{
+	const struct kh_source *s = &pool->list->v[i];
+	struct kh_buf *b = &pool->data[i];
+	size_t len;
+	int ret;
+
+	if (s->link)
+		return 0;
+	ret = read_source(s, b, err);
+	if (ret)
+		return ret;
+	ret = kh_strip(pool->opts->strip_mode, (char *)b->data, b->len,
+		       (char *)b->data, &len, s->path, err);
+	b->len = len;
+	return ret;
+}
+
+static void *read_worker(void *arg)
+{
+	struct read_pool *pool = arg;
+	struct kh_error *err;
+	size_t i;
+	int ret;
+
+	err = malloc(sizeof(*err));
+	if (!err) {
+		__atomic_store_n(&pool->failed, 1, __ATOMIC_SEQ_CST);
+		pthread_mutex_lock(&pool->lock);
+		if (!pool->ret)
+			pool->ret = kh_err_sys(pool->err, ENOMEM, "cannot read headers");
+		pthread_mutex_unlock(&pool->lock);
+		return NULL;
+	}
+	while (!__atomic_load_n(&pool->failed, __ATOMIC_SEQ_CST)) {
+		i = __atomic_fetch_add(&pool->next, 1, __ATOMIC_RELAXED);
+		if (i >= pool->list->nr)
+			break;
+		ret = load_one(pool, i, err);
+		if (!ret)
+			continue;
+		__atomic_store_n(&pool->failed, 1, __ATOMIC_SEQ_CST);
+		pthread_mutex_lock(&pool->lock);
+		/* The first failure in name order wins: stable messages. */
+		if (!pool->ret || i < pool->fail_idx) {
+			pool->fail_idx = i;
+			pool->ret = ret;
+			*pool->err = *err;
+		}
+		pthread_mutex_unlock(&pool->lock);
+	}
+	free(err);
+	return NULL;
+}
+
+static int read_all(const struct kh_build_opts *opts,
+		    struct kh_source_list *list, struct kh_buf *data,
+		    unsigned int threads, struct kh_error *err)
+{
+	struct read_pool pool = {
+		.opts = opts, .list = list, .data = data, .err = err,
+	};
+	pthread_t tid[64];
+	unsigned int i, started = 0;
+
+	pthread_mutex_init(&pool.lock, NULL);
+	if (threads > 64)
+		threads = 64;
+	for (i = 1; i < threads; i++)
+		if (!pthread_create(&tid[started], NULL, read_worker, &pool))
+			started++;
+	read_worker(&pool);
+	for (i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	pthread_mutex_destroy(&pool.lock);
+	return pool.ret;
+}
+
+static uint64_t fnv1a64(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (*s) {
+		h ^= (unsigned char)*s++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+uint64_t kh_block_hash(const char *name)
+{
+	return fnv1a64(name);
+}
+
+/* The file entry of smallest path hash in [lo, hi), or @hi if none. */
+static size_t window_min(const struct kh_tar_entry *entries, size_t lo,
+			 size_t hi)
+{
+	size_t i, best = hi;
+	uint64_t h, best_h = 0;
+
+	for (i = lo; i < hi; i++) {
+		if (entries[i].type != KH_TAR_FILE)
+			continue;
+		h = fnv1a64(entries[i].name);
+		if (best == hi || h < best_h) {
+			best = i;
+			best_h = h;
+		}
+	}
+	return best;
+}
+
+size_t kh_block_cuts_every(const struct kh_tar_entry *entries,
+			   const size_t *offsets, size_t nr,
+			   unsigned int per_block, size_t *cuts)
+{
+	size_t blocks, b, n = 0, q, w, at;
+
+	if (!per_block)
+		per_block = KH_BLOCK_ENTRIES;
+	blocks = (nr + per_block - 1) / per_block;
+	cuts[n++] = 0;
+	w = blocks ? nr / (8 * blocks) : 0;
+	for (b = 1; b < blocks; b++) {
+		q = nr * b / blocks;
+		at = window_min(entries, q - w, q + w + 1 < nr ? q + w + 1 : nr);
+		if (at < nr && offsets[at] > cuts[n - 1])
+			cuts[n++] = offsets[at];
+	}
+	return n;
+}
+
+size_t kh_block_cuts(const struct kh_tar_entry *entries, const size_t *offsets,
+		     size_t nr, size_t *cuts)
+{
+	return kh_block_cuts_every(entries, offsets, nr, 0, cuts);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct kh_tar_entry *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every ancestor directory of every source, "./" and "./include/" style. */
+static int collect_dirs(const struct kh_source_list *list, char ***dirs,
+			size_t *nr_dirs)
+{
+	size_t n = 1, alloc = 1024, i, out;
+	char **v = malloc(alloc * sizeof(*v));
+
+	if (!v || !(v[0] = strdup("./")))
+		goto out_nomem;
+	for (i = 0; i < list->nr; i++) {
+		const char *name = list->v[i].name, *p;
+
+		for (p = strchr(name, '/'); p; p = strchr(p + 1, '/')) {
+			if (n == alloc) {
+				char **nv = realloc(v, 2 * alloc * sizeof(*v));
+
+				if (!nv)
+					goto out_nomem;
+				v = nv;
+				alloc *= 2;
+			}
+			if (asprintf(&v[n], "./%.*s/", (int)(p - name), name) < 0)
+				goto out_nomem;
+			n++;
+		}
+	}
+	qsort(v, n, sizeof(*v), cmp_str);
+	for (i = 0, out = 0; i < n; i++) {
+		if (out && !strcmp(v[out - 1], v[i])) {
+			free(v[i]);
+			continue;
+		}
+		v[out++] = v[i];
+	}
+	*dirs = v;
+	*nr_dirs = out;
+	return 0;
+
+out_nomem:
+	while (v && n > 0)
+		free(v[--n]);
+	free(v);
+	return -ENOMEM;
+}
+
+static int make_entries(const struct kh_source_list *list, struct kh_buf *data,
+			char **dirs, size_t nr_dirs, char **names,
+			struct kh_tar_entry *e)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < nr_dirs; i++)
+		e[n++] = (struct kh_tar_entry){ .name = dirs[i],
+						.type = KH_TAR_DIR };
+	for (i = 0; i < list->nr; i++) {
+		const struct kh_source *s = &list->v[i];
+
+		if (asprintf(&names[i], "./%s", s->name) < 0) {
+			names[i] = NULL;
+			return -ENOMEM;
+		}
+		e[n] = (struct kh_tar_entry){ .name = names[i] };
+		if (s->link) {
+			e[n].type = KH_TAR_SYMLINK;
+			e[n].link = s->link;
+		} else {
+			e[n].type = KH_TAR_FILE;
+			e[n].data = data[i].data;
+			e[n].size = data[i].len;
+		}
+		n++;
+	}
+	qsort(e, n, sizeof(*e), cmp_entry);
+	return 0;
+}
+
+static int take_deps(struct kh_source_list *list, struct kh_build_result *res)
+{
+	size_t n = list->nr + list->nr_deps, i, k = 0;
+
+	res->deps = calloc(n ? n : 1, sizeof(*res->deps));
+	if (!res->deps)
+		return -ENOMEM;
+	for (i = 0; i < list->nr; i++) {
+		res->deps[k++] = list->v[i].path;
+		list->v[i].path = NULL;
+	}
+	for (i = 0; i < list->nr_deps; i++) {
+		res->deps[k++] = list->deps[i];
+		list->deps[i] = NULL;
+	}
+	res->nr_deps = k;
+	return 0;
+}
+
+struct archive_parts {
+	struct kh_buf *data;
+	char **dirs, **names;
+	size_t nr_dirs;
+	struct kh_tar_entry *entries;
+	size_t *offsets, *cuts;
+};
+
+/* The file contents once they are in the tar: halves the peak memory. */
+static void parts_free_data(struct archive_parts *p, size_t nr_sources)
+{
+	size_t i;
+
+	for (i = 0; p->data && i < nr_sources; i++)
+		kh_buf_release(&p->data[i]);
+}
+
+static void parts_release(struct archive_parts *p, size_t nr_sources)
+{
+	size_t i;
+
+	parts_free_data(p, nr_sources);
+	for (i = 0; p->names && i < nr_sources; i++)
+		free(p->names[i]);
+	for (i = 0; p->dirs && i < p->nr_dirs; i++)
+		free(p->dirs[i]);
+	free(p->data);
+	free(p->names);
+	free(p->dirs);
+	free(p->entries);
+	free(p->offsets);
+	free(p->cuts);
+}
+
+static void xz_opts_for(const struct kh_build_opts *opts,
+			struct kh_xz_opts *xz)
+{
+	kh_xz_opts_init(xz);
+	xz->warn = opts->warn;
+	xz->warn_ctx = opts->warn_ctx;
+}
+
+char *kh_build_settings(const struct kh_build_opts *opts)
+{
+	struct kh_xz_opts xz;
+	char filters[256], *s;
+
+	xz_opts_for(opts, &xz);
+	kh_xz_filter_string(&xz, 0, filters, sizeof(filters));
+	if (asprintf(&s, "kheaders=%s profile=%d strip=%d mtime=%lld blocks=%u xz=%s",
+		     kh_version(), (int)opts->profile, opts->strip_mode,
+		     (long long)opts->mtime,
+		     opts->block_entries ? opts->block_entries : KH_BLOCK_ENTRIES,
+		     filters) < 0)
+		return NULL;
+	return s;
+}
+
+/* More threads for the compressor if make has freed tokens meanwhile. */
+static unsigned int top_up(const struct kh_build_opts *opts,
+			   unsigned int threads, unsigned int want)
+{
+	if (!opts->jobserver || threads >= want)
+		return threads;
+	kh_jobserver_acquire(opts->jobserver, want - threads);
+	return 1 + kh_jobserver_held(opts->jobserver);
+}
+
+/* Milliseconds since @t0 by the process's CPU clock and the wall clock. */
+struct phase_clock {
+	struct timespec wall, cpu;
+};
+
+static void phase_start(struct phase_clock *c)
+{
+	clock_gettime(CLOCK_MONOTONIC, &c->wall);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c->cpu);
+}
+
+static void phase_note(const struct kh_build_opts *opts, struct phase_clock *c,
+		       const char *what)
+{
+	struct phase_clock now;
+
+	if (!opts->note)
+		return;
+	phase_start(&now);
+	note(opts, "%s: %.0f ms wall, %.0f ms CPU", what,
+	     (now.wall.tv_sec - c->wall.tv_sec) * 1e3 +
+	     (now.wall.tv_nsec - c->wall.tv_nsec) / 1e6,
+	     (now.cpu.tv_sec - c->cpu.tv_sec) * 1e3 +
+	     (now.cpu.tv_nsec - c->cpu.tv_nsec) / 1e6);
+	*c = now;
+}
+
+static void note_blocks(const struct kh_build_opts *opts,
+			const struct kh_xz_stats *st, const size_t *cuts,
+			size_t nr_blocks, size_t tar_len)
+{
+	char sizes[256];
+	size_t i, len = 0;
+
+	for (i = 0; i < nr_blocks && len + 16 < sizeof(sizes); i++) {
+		size_t end = i + 1 < nr_blocks ? cuts[i + 1] : tar_len;
+
+		len += snprintf(sizes + len, sizeof(sizes) - len, "%s%.1f",
+				i ? " " : "", (end - cuts[i]) / 1e6);
+	}
+	note(opts, "xz blocks (MB): %s; %zu from the cache, %zu compressed (%llu bytes)",
+	     sizes, st->hits, st->encoded,
+	     (unsigned long long)st->encoded_bytes);
+	if (st->store_failed)
+		note(opts, "%zu blocks could not be stored in the cache",
+		     st->store_failed);
+}
+
+/* tar + xz of the loaded sources. */
+static int archive_sources(const struct kh_build_opts *opts,
+			   struct kh_source_list *list,
+			   struct archive_parts *p, unsigned int threads,
+			   struct kh_cache *cache,
+			   struct kh_build_result *res, struct kh_error *err)
+{
+	struct kh_xz_stats st = { 0 };
+	struct phase_clock clk;
+	struct kh_xz_opts xz;
+	struct kh_buf tar;
+	size_t nr, nr_blocks;
+	int ret;
+
+	if (collect_dirs(list, &p->dirs, &p->nr_dirs))
+		return kh_err_sys(err, ENOMEM, "cannot build the archive");
+	nr = p->nr_dirs + list->nr;
+	p->names = calloc(list->nr + 1, sizeof(*p->names));
+	p->entries = calloc(nr, sizeof(*p->entries));
+	p->offsets = calloc(nr + 1, sizeof(*p->offsets));
+	p->cuts = calloc(nr + 1, sizeof(*p->cuts));
+	if (!p->names || !p->entries || !p->offsets || !p->cuts ||
+	    make_entries(list, p->data, p->dirs, p->nr_dirs, p->names,
+			 p->entries))
+		return kh_err_sys(err, ENOMEM, "cannot build the archive");
+	kh_buf_init(&tar);
+	phase_start(&clk);
+	ret = kh_tar_write(p->entries, nr, opts->mtime, &tar, p->offsets, err);
+	if (ret)
+		goto out;
+	phase_note(opts, &clk, "tar");
+	parts_free_data(p, list->nr);
+	nr_blocks = kh_block_cuts_every(p->entries, p->offsets, nr,
+					opts->block_entries, p->cuts);
+	xz_opts_for(opts, &xz);
+	if (opts->note) {
+		char filters[256];
+
+		kh_xz_filter_string(&xz, 0, filters, sizeof(filters));
+		note(opts, "xz settings: %s", filters);
+	}
+	xz.threads = threads;
+	xz.cache = cache;
+	xz.stats = &st;
+	ret = kh_xz_encode(tar.data, tar.len, p->cuts, nr_blocks, &xz,
+			   &res->xz, err);
+	phase_note(opts, &clk, "xz");
+	res->nr_dirs = p->nr_dirs;
+	res->tar_size = tar.len;
+	res->nr_blocks = nr_blocks;
+	res->cache_hits = st.hits;
+	note(opts, "archived %zu entries (%zu directories), %zu bytes of tar in %zu xz blocks: %zu bytes",
+	     nr, p->nr_dirs, tar.len, nr_blocks, res->xz.len);
+	if (!ret)
+		note_blocks(opts, &st, p->cuts, nr_blocks, tar.len);
+out:
+	kh_buf_release(&tar);
+	return ret;
+}
+
+static void note_collected(const struct kh_build_opts *opts,
+			   const struct kh_source_list *list)
+{
+	size_t i, links = 0;
+
+	for (i = 0; i < list->nr; i++)
+		links += list->v[i].link != NULL;
+	note(opts, "collected %zu headers: %zu from the source tree, %zu from the object tree (%zu paths overridden by it)",
+	     list->nr, list->nr_src, list->nr_obj, list->nr_overridden);
+	note(opts, "skipped %zu files that never go in (utsversion.h, Module.symvers); %zu symlinks kept as links",
+	     list->nr_skipped, links);
+}
+
+/* Threads for this build: as asked, capped by make's free job tokens. */
+static unsigned int build_threads(const struct kh_build_opts *opts,
+				  unsigned int *want)
+{
+	unsigned int threads = opts->threads ? opts->threads : kh_online_cpus();
+
+	if (threads > KH_MAX_THREADS)
+		threads = KH_MAX_THREADS;
+	*want = threads;
+	if (!opts->jobserver || threads == 1)
+		return threads;
+	kh_jobserver_acquire(opts->jobserver, threads - 1);
+	return 1 + kh_jobserver_held(opts->jobserver);
+}
+
+/* The cache is an accelerator: when it cannot be used, say so and go on. */
+static struct kh_cache *open_cache(const struct kh_build_opts *opts)
+{
+	struct kh_cache *cache = NULL;
+	struct kh_error err;
+
+	if (!opts->cache_dir)
+		return NULL;
+	if (kh_cache_open(&cache, opts->cache_dir, opts->cache_max ?
+			  opts->cache_max : KH_CACHE_DEFAULT_MAX, &err)) {
+		warn(opts, "not using the cache: %s", err.msg);
+		return NULL;
+	}
+	return cache;
+}
+
+static void close_cache(const struct kh_build_opts *opts,
+			struct kh_cache *cache)
+{
+	size_t removed = 0;
+
+	if (!cache)
+		return;
+	if (kh_cache_trim(cache, &removed))
+		warn(opts, "cannot trim the cache '%s'", kh_cache_dir(cache));
+	else if (removed)
+		note(opts, "cache: removed %zu old blocks", removed);
+	kh_cache_close(cache);
+}
+
+static void take_snapshot_time(struct timespec *ts)
+{
+	clock_gettime(CLOCK_REALTIME_COARSE, ts);
+	/* An edit within the same clock tick must still look newer. */
+	if (ts->tv_nsec) {
+		ts->tv_nsec--;
+	} else {
+		ts->tv_sec--;
+		ts->tv_nsec = 999999999;
+	}
+}
+
+int kh_build(const struct kh_build_opts *opts, struct kh_build_result *res,
+	     struct kh_error *err)
+{
+	struct archive_parts parts;
+	struct kh_source_list list;
+	struct kh_cache *cache = NULL;
+	struct phase_clock clk;
+	unsigned int threads, want;
+	size_t i;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	memset(&parts, 0, sizeof(parts));
+	take_snapshot_time(&res->snapshot);
+	phase_start(&clk);
+	ret = kh_collect(opts, &list, err);
+	if (ret)
+		return ret;
+	note_collected(opts, &list);
+	phase_note(opts, &clk, "walk");
+	threads = build_threads(opts, &want);
+	parts.data = calloc(list.nr ? list.nr : 1, sizeof(*parts.data));
+	if (!parts.data) {
+		ret = kh_err_sys(err, ENOMEM, "cannot build the archive");
+		goto out;
+	}
+	ret = read_all(opts, &list, parts.data, threads, err);
+	if (ret)
+		goto out;
+	phase_note(opts, &clk, "read + strip");
+	threads = top_up(opts, threads, want);
+	res->threads = threads;
+	cache = open_cache(opts);
+	ret = archive_sources(opts, &list, &parts, threads, cache, res, err);
+	if (ret)
+		goto out;
+	for (i = 0; i < list.nr; i++) {
+		if (list.v[i].link)
+			res->nr_links++;
+		else
+			res->nr_files++;
+	}
+	if (take_deps(&list, res))
+		ret = kh_err_sys(err, ENOMEM, "cannot record dependencies");
+out:
+	kh_jobserver_release(opts->jobserver);
+	close_cache(opts, cache);
+	parts_release(&parts, list.nr);
+	kh_source_list_release(&list);
+	if (ret)
+		kh_build_result_release(res);
+	return ret;
+}

@@ -1,0 +1,672 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * collect.c - walk the source and object trees (or read Kbuild's file
+ * lists) and snapshot the sorted list of headers to archive, applying the
+ * rules of collect.h and the symlink policy: a relative link whose target is
+ * a file of the archive stays a link; any other link is dereferenced; a
+ * dangling link or a loop is an error.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collect.h"
+#include "error.h"
+#include "fileio.h"
+
+struct walk {
+	struct kh_source_list *list;
+	const char *tree;	/* prefix for paths we open */
+	bool objtree;
+	const char *skip_dir;	/* archive name of a directory to skip */
+	struct kh_error *err;
+};
+
+void kh_source_list_init(struct kh_source_list *list)
+{
+	memset(list, 0, sizeof(*list));
+}
+
+static void source_release(struct kh_source *s)
+{
+	free(s->name);
+	free(s->path);
+	free(s->link);
+}
+
+void kh_source_list_release(struct kh_source_list *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->nr; i++)
+		source_release(&list->v[i]);
+	for (i = 0; i < list->nr_deps; i++)
+		free(list->deps[i]);
+	free(list->v);
+	free(list->deps);
+	kh_source_list_init(list);
+}
+
+bool kh_path_normalize(char *path)
+{
+	char *out = path, *p = path;
+	size_t depth = 0;
+	bool last = false;
+
+	if (*p == '/')
+		return false;
+	while (!last) {
+		char *end = strchrnul(p, '/');
+		size_t n = end - p;
+
+		last = !*end;
+		if (n == 0 || (n == 1 && p[0] == '.')) {
+			/* an empty or "." component */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			if (!depth)
+				return false;
+			depth--;
+			out--;
+			while (out > path && out[-1] != '/')
+				out--;
+		} else {
+			memmove(out, p, n);
+			out += n;
+			*out++ = '/';
+			depth++;
+		}
+		p = end + 1;
+	}
+	if (out > path)
+		out--;
+	*out = '\0';
+	return true;
+}
+
+static char *path_join(const char *a, const char *b)
+{
+	char *s;
+
+	if (asprintf(&s, "%s/%s", a, b) < 0)
+		return NULL;
+	return s;
+}
+
+static int add_dep(struct kh_source_list *list, const char *path,
+		   struct kh_error *err)
+{
+	char **v;
+
+	if (list->nr_deps == list->alloc_deps) {
+		size_t n = list->alloc_deps ? list->alloc_deps * 2 : 64;
+
+		v = realloc(list->deps, n * sizeof(*v));
+		if (!v)
+			return kh_err_sys(err, ENOMEM, "cannot record '%s'", path);
+		list->deps = v;
+		list->alloc_deps = n;
+	}
+	list->deps[list->nr_deps] = strdup(path);
+	if (!list->deps[list->nr_deps])
+		return kh_err_sys(err, ENOMEM, "cannot record '%s'", path);
+	list->nr_deps++;
+	return 0;
+}
+
+/*
+ * A walked directory is a dependency (a header added to it changes its
+ * mtime), except in the object tree: Kbuild rewrites its generated/
+ * directories on every run, and a new generated header always comes with a
+ * changed autoconf.h, which is a dependency itself.
+ */
+static int walk_dep(struct walk *w, const char *path)
+{
+	return w->objtree ? 0 : add_dep(w->list, path, w->err);
+}
+
+static bool is_excluded(const char *name)
+{
+	const char *base = strrchr(name, '/');
+
+	base = base ? base + 1 : name;
+	return !strcmp(base, "Module.symvers") ||
+	       !strcmp(name, "include/generated/utsversion.h");
+}
+
+/* Beyond any real header, and what a build may hold in memory per file. */
+#define KH_HEADER_SIZE_MAX (256LL << 20)
+
+static int check_limits(const char *path, const struct stat *st,
+			struct kh_error *err)
+{
+	if (strlen(path) >= PATH_MAX)
+		return kh_err(err, ENAMETOOLONG,
+			      "cannot archive '%s': its path is longer than %d bytes",
+			      path, PATH_MAX - 1);
+	if (S_ISREG(st->st_mode) && st->st_size > KH_HEADER_SIZE_MAX)
+		return kh_err(err, EFBIG,
+			      "'%s' is too large for a header: %lld bytes, the limit is 256 MiB",
+			      path, (long long)st->st_size);
+	return 0;
+}
+
+static bool is_header(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 2 && !strcmp(name + n - 2, ".h");
+}
+
+/* add_source() - append @name (archive path) read from @path. */
+static int add_source(struct walk *w, const char *name, const char *path,
+		      const struct stat *st)
+{
+	struct kh_source_list *list = w->list;
+	struct kh_source *s;
+	int ret;
+
+	if (is_excluded(name)) {
+		list->nr_skipped++;
+		return 0;
+	}
+	ret = check_limits(path, st, w->err);
+	if (ret)
+		return ret;
+	if (list->nr == list->alloc) {
+		size_t n = list->alloc ? list->alloc * 2 : 1024;
+		struct kh_source *v = realloc(list->v, n * sizeof(*v));
+
+		if (!v)
+			return kh_err_sys(w->err, ENOMEM, "cannot record '%s'",
+					  path);
+		list->v = v;
+		list->alloc = n;
+	}
+	s = &list->v[list->nr];
+	memset(s, 0, sizeof(*s));
+	s->name = strdup(name);
+	s->path = strdup(path);
+	if (!s->name || !s->path) {
+		source_release(s);
+		return kh_err_sys(w->err, ENOMEM, "cannot record '%s'", path);
+	}
+	s->st = *st;
+	s->from_objtree = w->objtree;
+	list->nr++;
+	if (w->objtree)
+		list->nr_obj++;
+	else
+		list->nr_src++;
+	return 0;
+}
+
+static int walk_dir(struct walk *w, int dfd, const char *name);
+
+static int walk_entry(struct walk *w, int dfd, const char *dname,
+		      const char *name)
+{
+	char *child = NULL, *path = NULL;
+	struct stat st;
+	int ret = 0;
+
+	if (asprintf(&child, "%s/%s", name, dname) < 0)
+		return kh_err_sys(w->err, ENOMEM, "cannot walk '%s'", name);
+	path = path_join(w->tree, child);
+	if (!path) {
+		ret = kh_err_sys(w->err, ENOMEM, "cannot walk '%s'", name);
+		goto out;
+	}
+	if (fstatat(dfd, dname, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		ret = kh_err_sys(w->err, errno, "cannot stat '%s'", path);
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		int sub;
+
+		if (w->skip_dir && !strcmp(child, w->skip_dir))
+			goto out;
+		sub = openat(dfd, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			     O_CLOEXEC);
+		if (sub < 0) {
+			ret = kh_err_sys(w->err, errno,
+					 "cannot open directory '%s'", path);
+			goto out;
+		}
+		ret = walk_dep(w, path);
+		if (!ret)
+			ret = walk_dir(w, sub, child);
+	} else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&
+		   is_header(dname)) {
+		ret = add_source(w, child, path, &st);
+	}
+out:
+	free(path);
+	free(child);
+	return ret;
+}
+
+/* Collect the names first and sort them: readdir order is not ours. */
+static int walk_dir(struct walk *w, int dfd, const char *name)
+{
+	DIR *d = fdopendir(dfd);
+	struct dirent *de;
+	char **names = NULL;
+	size_t nr = 0, alloc = 0, i;
+	int ret = 0;
+
+	if (!d) {
+		ret = kh_err_sys(w->err, errno, "cannot read directory '%s/%s'",
+				 w->tree, name);
+		close(dfd);
+		return ret;
+	}
+	for (;;) {
+		errno = 0;
+		de = readdir(d);
+		if (!de)
+			break;
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (nr == alloc) {
+			char **v;
+
+			alloc = alloc ? alloc * 2 : 64;
+			v = realloc(names, alloc * sizeof(*v));
+			if (!v)
+				goto out_nomem;
+			names = v;
+		}
+		names[nr] = strdup(de->d_name);
+		if (!names[nr])
+			goto out_nomem;
+		nr++;
+	}
+	if (errno) {
+		ret = kh_err_sys(w->err, errno, "cannot read directory '%s/%s'",
+				 w->tree, name);
+		goto out_free;
+	}
+	for (i = 0; i < nr && !ret; i++)
+		ret = walk_entry(w, dirfd(d), names[i], name);
+	goto out_free;
+
+out_nomem:
+	ret = kh_err_sys(w->err, ENOMEM, "cannot read directory '%s/%s'",
+			 w->tree, name);
+out_free:
+	for (i = 0; i < nr; i++)
+		free(names[i]);
+	free(names);
+	closedir(d);
+	return ret;
+}
+
+/* walk_root() - walk @tree/@root; a missing root is fine unless @must. */
+static int walk_root(struct walk *w, const char *root, bool must)
+{
+	char *path = path_join(w->tree, root);
+	int dfd, ret;
+
+	if (!path)
+		return kh_err_sys(w->err, ENOMEM, "cannot walk '%s'", root);
+	dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		ret = 0;
+		if (must || errno != ENOENT)
+			ret = kh_err_sys(w->err, errno,
+					 "cannot open directory '%s'", path);
+		free(path);
+		return ret;
+	}
+	ret = walk_dep(w, path);
+	if (!ret)
+		ret = walk_dir(w, dfd, root);
+	free(path);
+	return ret;
+}
+
+static int cmp_source_name(const void *a, const void *b)
+{
+	const struct kh_source *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+static int cmp_source(const void *a, const void *b)
+{
+	const struct kh_source *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	/* Equal names: the object tree's copy sorts first and wins. */
+	if (!c)
+		c = (int)y->from_objtree - (int)x->from_objtree;
+	return c;
+}
+
+static void sort_and_dedup(struct kh_source_list *list)
+{
+	size_t i, out = 0;
+
+	if (!list->nr)
+		return;
+	qsort(list->v, list->nr, sizeof(*list->v), cmp_source);
+	for (i = 0; i < list->nr; i++) {
+		if (out && !strcmp(list->v[out - 1].name, list->v[i].name)) {
+			source_release(&list->v[i]);
+			list->nr_overridden++;
+			continue;
+		}
+		list->v[out++] = list->v[i];
+	}
+	list->nr = out;
+}
+
+static struct kh_source *find_source(struct kh_source_list *list,
+				     const char *name)
+{
+	struct kh_source key = { .name = (char *)name };
+
+	if (!list->nr)
+		return NULL;
+	return bsearch(&key, list->v, list->nr, sizeof(*list->v), cmp_source_name);
+}
+
+/* The lexical target of a relative link, as an archive name. */
+static char *link_target_name(const char *name, const char *target)
+{
+	const char *slash = strrchr(name, '/');
+	char *cand;
+
+	if (target[0] == '/')
+		return NULL;
+	if (asprintf(&cand, "%.*s%s", slash ? (int)(slash - name) + 1 : 0,
+		     name, target) < 0)
+		return NULL;
+	if (!kh_path_normalize(cand)) {
+		free(cand);
+		return NULL;
+	}
+	return cand;
+}
+
+static int follow_link(struct kh_source *s, struct stat *st, char **target,
+		       struct kh_error *err)
+{
+	char buf[PATH_MAX];
+	ssize_t n;
+
+	n = readlink(s->path, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return kh_err_sys(err, errno, "cannot read symlink '%s'",
+				  s->path);
+	buf[n] = '\0';
+	if (stat(s->path, st) < 0) {
+		if (errno == ENOENT)
+			return kh_err(err, ENOENT,
+				      "dangling symlink '%s' -> '%s'", s->path,
+				      buf);
+		if (errno == ELOOP)
+			return kh_err(err, ELOOP, "symlink loop at '%s' -> '%s'",
+				      s->path, buf);
+		return kh_err_sys(err, errno, "cannot follow symlink '%s'",
+				  s->path);
+	}
+	if (!S_ISREG(st->st_mode))
+		return kh_err(err, EINVAL,
+			      "symlink '%s' -> '%s' does not point to a regular file",
+			      s->path, buf);
+	n = check_limits(s->path, st, err);
+	if (n)
+		return n;
+	*target = strdup(buf);
+	return *target ? 0 : kh_err_sys(err, ENOMEM, "'%s'", s->path);
+}
+
+/*
+ * Keep a link only when its lexical target is a regular file of the
+ * archive and is the very file the link resolves to; dereference all others
+ * (the stock script stored links to outside files, which unpack dangling).
+ */
+static int resolve_links(struct kh_source_list *list, struct kh_error *err)
+{
+	struct stat *followed;
+	char **targets;
+	size_t i;
+	int ret = 0;
+
+	followed = calloc(list->nr ? list->nr : 1, sizeof(*followed));
+	targets = calloc(list->nr ? list->nr : 1, sizeof(*targets));
+	if (!followed || !targets) {
+		ret = kh_err_sys(err, ENOMEM, "cannot resolve symlinks");
+		goto out;
+	}
+	for (i = 0; i < list->nr && !ret; i++)
+		if (S_ISLNK(list->v[i].st.st_mode))
+			ret = follow_link(&list->v[i], &followed[i],
+					  &targets[i], err);
+	for (i = 0; i < list->nr && !ret; i++) {
+		struct kh_source *s = &list->v[i], *t = NULL;
+		char *cand;
+
+		if (!targets[i])
+			continue;
+		cand = link_target_name(s->name, targets[i]);
+		if (cand)
+			t = find_source(list, cand);
+		free(cand);
+		if (t && S_ISREG(t->st.st_mode) &&
+		    t->st.st_dev == followed[i].st_dev &&
+		    t->st.st_ino == followed[i].st_ino) {
+			s->link = targets[i];
+			targets[i] = NULL;
+		}
+	}
+	for (i = 0; i < list->nr && !ret; i++)
+		if (targets[i])
+			list->v[i].st = followed[i];
+out:
+	for (i = 0; targets && i < list->nr; i++)
+		free(targets[i]);
+	free(targets);
+	free(followed);
+	return ret;
+}
+
+/* Strip "@tree/" from a list line; NULL if the line is outside the tree. */
+static const char *list_line_name(const char *line, const char *tree)
+{
+	size_t n = strlen(tree);
+
+	while (n > 1 && tree[n - 1] == '/')
+		n--;
+	if (!strncmp(line, tree, n) && line[n] == '/')
+		return line + n + 1;
+	if (line[0] == '/')
+		return NULL;
+	while (line[0] == '.' && line[1] == '/')
+		line += 2;
+	return line;
+}
+
+static int read_list(struct walk *w, const char *listfile)
+{
+	struct kh_buf buf;
+	char *line, *next, *name = NULL, *path = NULL;
+	unsigned int lineno = 0;
+	struct stat st;
+	int ret;
+
+	kh_buf_init(&buf);
+	ret = kh_read_file(listfile, 1U << 30, &buf, w->err);
+	if (ret)
+		goto out;
+	ret = add_dep(w->list, listfile, w->err);
+	if (ret || kh_buf_append(&buf, "", 1))
+		goto out_nomem;
+	for (line = (char *)buf.data; *line && !ret; line = next) {
+		const char *rel;
+
+		lineno++;
+		next = strchrnul(line, '\n');
+		if (*next)
+			*next++ = '\0';
+		if (!*line)
+			continue;
+		rel = list_line_name(line, w->tree);
+		free(name);
+		name = rel ? strdup(rel) : NULL;
+		if (!name || !kh_path_normalize(name) || !*name) {
+			ret = kh_err(w->err, EINVAL,
+				     "'%s' line %u: '%s' is not inside '%s'",
+				     listfile, lineno, line, w->tree);
+			break;
+		}
+		free(path);
+		path = path_join(w->tree, name);
+		if (!path)
+			goto out_nomem;
+		if (lstat(path, &st) < 0) {
+			ret = kh_err_sys(w->err, errno, "cannot stat '%s' (%s line %u)",
+					 path, listfile, lineno);
+			break;
+		}
+		if (S_ISDIR(st.st_mode))
+			continue;
+		if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+			ret = kh_err(w->err, EINVAL, "'%s' is not a regular file",
+				     path);
+			break;
+		}
+		ret = add_source(w, name, path, &st);
+	}
+	goto out;
+
+out_nomem:
+	if (!ret)
+		ret = kh_err_sys(w->err, ENOMEM, "cannot read '%s'", listfile);
+out:
+	free(name);
+	free(path);
+	kh_buf_release(&buf);
+	return ret;
+}
+
+static int check_tree(const char *tree, const char *what, struct kh_error *err)
+{
+	struct stat st;
+
+	if (stat(tree, &st) < 0)
+		return kh_err_sys(err, errno, "cannot open %s '%s'", what, tree);
+	if (!S_ISDIR(st.st_mode))
+		return kh_err(err, ENOTDIR, "%s '%s' is not a directory", what,
+			      tree);
+	return 0;
+}
+
+static int walk_trees(const struct kh_build_opts *opts, struct walk *src,
+		      struct walk *obj)
+{
+	const char *a = opts->arch;
+	char sroot[2][PATH_MAX], oroot[2][PATH_MAX], skip[2][PATH_MAX];
+	bool uapi = opts->profile == KH_PROFILE_UAPI;
+	int i, ret = 0;
+
+	snprintf(sroot[0], PATH_MAX, uapi ? "include/uapi" : "include");
+	snprintf(sroot[1], PATH_MAX, uapi ? "arch/%s/include/uapi" :
+		 "arch/%s/include", a);
+	snprintf(skip[0], PATH_MAX, "include/generated");
+	snprintf(skip[1], PATH_MAX, "arch/%s/include/generated", a);
+	snprintf(oroot[0], PATH_MAX, "include/generated%s", uapi ? "/uapi" : "");
+	snprintf(oroot[1], PATH_MAX, "arch/%s/include/generated%s", a,
+		 uapi ? "/uapi" : "");
+	for (i = 0; i < 2 && !ret; i++) {
+		src->skip_dir = skip[i];
+		ret = walk_root(src, sroot[i], !uapi);
+	}
+	obj->skip_dir = NULL;
+	for (i = 0; i < 2 && !ret; i++)
+		ret = walk_root(obj, oroot[i], false);
+	return ret;
+}
+
+static int check_arch(const struct kh_build_opts *opts, struct kh_error *err)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (!opts->arch || !*opts->arch || strchr(opts->arch, '/') ||
+	    !strcmp(opts->arch, "..") || !strcmp(opts->arch, "."))
+		return kh_err(err, EINVAL, "invalid architecture '%s'",
+			      opts->arch ? opts->arch : "");
+	snprintf(path, sizeof(path), "%s/arch/%s/include", opts->srctree,
+		 opts->arch);
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return kh_err(err, ENOENT,
+			      "unknown architecture '%s': no directory '%s'",
+			      opts->arch, path);
+	snprintf(path, sizeof(path), "%s/include", opts->srctree);
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return kh_err(err, ENOENT,
+			      "'%s' is not a kernel source tree: no directory '%s'",
+			      opts->srctree, path);
+	return 0;
+}
+
+/* Consumers (bcc) need these two to decide the headers are usable. */
+static int check_required(struct kh_source_list *list, struct kh_error *err)
+{
+	static const char *const required[] = {
+		"include/linux/kconfig.h",
+		"include/generated/autoconf.h",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		if (!find_source(list, required[i]))
+			return kh_err(err, ENOENT,
+				      "'%s' is missing from the trees (is the object tree configured?)",
+				      required[i]);
+	return 0;
+}
+
+int kh_collect(const struct kh_build_opts *opts, struct kh_source_list *list,
+	       struct kh_error *err)
+{
+	const char *objtree = opts->objtree ? opts->objtree : opts->srctree;
+	struct walk src = { list, opts->srctree, false, NULL, err };
+	struct walk obj = { list, objtree, true, NULL, err };
+	int ret;
+
+	kh_source_list_init(list);
+	ret = check_tree(opts->srctree, "source tree", err);
+	if (!ret)
+		ret = check_tree(objtree, "object tree", err);
+	if (ret)
+		return ret;
+	if (opts->srclist || opts->objlist) {
+		if (opts->srclist)
+			ret = read_list(&src, opts->srclist);
+		if (!ret && opts->objlist)
+			ret = read_list(&obj, opts->objlist);
+	} else {
+		ret = check_arch(opts, err);
+		if (!ret)
+			ret = walk_trees(opts, &src, &obj);
+	}
+	if (ret)
+		goto out_release;
+	sort_and_dedup(list);
+	ret = resolve_links(list, err);
+	if (!ret && opts->profile == KH_PROFILE_HEADERS)
+		ret = check_required(list, err);
+	if (!ret)
+		return 0;
+out_release:
+	kh_source_list_release(list);
+	return ret;
+}

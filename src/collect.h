@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * collect.h - deciding which files go into the archive.
+ *
+ * From the source tree: every *.h under include/ and arch/$SRCARCH/include/
+ * except their generated/ directories.  From the object tree: every *.h
+ * under include/generated/ and arch/$SRCARCH/include/generated/ except
+ * include/generated/utsversion.h.  Module.symvers never.  The object tree
+ * wins when both hold a path.  The whole list is snapshotted (with each
+ * file's stat) before any file is read.
+ */
+#ifndef KH_COLLECT_H
+#define KH_COLLECT_H
+
+#include <stdbool.h>
+#include <sys/stat.h>
+
+#include "kheaders.h"
+
+struct kh_source {
+	char *name;	/* archive path without "./": "include/linux/x.h" */
+	char *path;	/* where to read it */
+	char *link;	/* symlink target stored as is, or NULL for a file */
+	struct stat st;	/* lstat for links, stat of the file otherwise */
+	bool from_objtree;
+};
+
+struct kh_source_list {
+	struct kh_source *v;
+	size_t nr, alloc;
+	char **deps;	/* directories walked and list files read */
+	size_t nr_deps, alloc_deps;
+	size_t nr_src, nr_obj, nr_overridden, nr_skipped;
+};
+
+void kh_source_list_init(struct kh_source_list *list);
+void kh_source_list_release(struct kh_source_list *list);
+
+/*
+ * kh_collect() - snapshot the list of files to archive, sorted by name.
+ * @opts: trees, architecture, profile and optional list files
+ * @list: filled on success; the caller releases it
+ */
+int kh_collect(const struct kh_build_opts *opts, struct kh_source_list *list,
+	       struct kh_error *err);
+
+/* kh_path_normalize() - fold "." and ".." of a relative path in place;
+ * false if it climbs above its start or is absolute. */
+bool kh_path_normalize(char *path);
+
+#endif /* KH_COLLECT_H */

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * decomp.h - decoding one compressed stream found inside a kernel image or
+ * module, in every format the kernel uses for them (gzip, xz, lzma, the
+ * kernel's legacy LZ4 framing, zstd, bzip2), through the real libraries.
+ * Input is a buffer that may go on past the end of the stream (a bzImage
+ * appends a size word and more); output is bounded.
+ */
+#ifndef KH_DECOMP_H
+#define KH_DECOMP_H
+
+#include <stdbool.h>
+
+#include "kheaders.h"
+
+enum kh_comp {
+	KH_COMP_GZIP,
+	KH_COMP_XZ,
+	KH_COMP_LZMA,
+	KH_COMP_LZ4,
+	KH_COMP_ZSTD,
+	KH_COMP_BZIP2,
+	KH_COMP_COUNT
+};
+
+/* kh_comp_name() - "gzip", "xz", "lzma", "lz4", "zstd", "bzip2". */
+const char *kh_comp_name(enum kh_comp fmt);
+
+/*
+ * kh_comp_magic_at() - whether @p (with @avail bytes) starts with the
+ * magic of @fmt, including the cheap header sanity checks that keep the
+ * image scanner from decoding every stray "5d 00 00" as lzma.
+ */
+bool kh_comp_magic_at(enum kh_comp fmt, const uint8_t *p, size_t avail);
+
+/*
+ * kh_comp_find() - offset of the first magic of @fmt at or after @from in
+ * @data, or @len when there is none.
+ */
+size_t kh_comp_find(enum kh_comp fmt, const uint8_t *data, size_t len,
+		    size_t from);
+
+/*
+ * kh_decompress() - decode the stream of format @fmt starting at @in,
+ * appending at most @max_out bytes to @out.  Bytes after the end of the
+ * stream are ignored.  *@consumed (if not NULL) receives the number of input
+ * bytes the stream took.
+ *
+ * Return: 0 when the stream ended cleanly; -EFBIG when it would decode to
+ * more than @max_out; -EBADMSG when it is corrupt or truncated (@out then
+ * keeps what decoded before the damage, which the scanner still searches);
+ * -ENOMEM.  @err names @name and the offset @where for messages.
+ */
+int kh_decompress(enum kh_comp fmt, const uint8_t *in, size_t len,
+		  size_t max_out, struct kh_buf *out, size_t *consumed,
+		  const char *name, uint64_t where, struct kh_error *err);
+
+#endif /* KH_DECOMP_H */

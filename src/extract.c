@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * extract.c - finding the headers archive in whatever the user has: the
+ * tar.xz itself, an ELF vmlinux, module or object, a compressed module, or
+ * a compressed kernel image.  The strategies run in a fixed order (ELF
+ * symbols, IKHD markers, every embedded compressed stream decoded and
+ * searched again, and last every xz stream checked for a tar of headers),
+ * each candidate is proven to be a complete xz stream before it is
+ * returned, and when nothing is found the error says what was tried.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decomp.h"
+#include "error.h"
+#include "fileio.h"
+#include "scan.h"
+
+#define IMAGE_MAX_DECODED (1ull << 30)
+#define ARCHIVE_MAX_DECODED (1ull << 30)
+#define INPUT_MAX ((size_t)4 << 30)
+#define MAX_CONTAINER_TRIES 4096
+#define MAX_TRIED_LISTED 4
+#define XZ_DONE_MAX 64
+
+struct extract_ctx {
+	const uint8_t *data;
+	size_t len;
+	const char *name;
+	struct kh_buf tried;		/* "what was tried", for the error */
+	size_t xz_done[XZ_DONE_MAX];	/* xz offsets already decoded */
+	unsigned int nxz_done;
+	struct kh_span pending;		/* a header tar seen in phase 3 */
+	bool have_pending;
+	unsigned int streams, listed;
+};
+
+static const char *const found_names[] = {
+	[KH_FOUND_NONE] = "nothing",
+	[KH_FOUND_XZ_FILE] = "the input itself",
+	[KH_FOUND_ELF_SYMBOLS] = "ELF symbols",
+	[KH_FOUND_MARKERS] = "IKHD_ST/IKHD_ED markers",
+	[KH_FOUND_XZ_SCAN] = "xz stream holding a tar of headers",
+};
+
+const char *kh_found_by_name(enum kh_found_by how)
+{
+	if ((unsigned int)how >= sizeof(found_names) / sizeof(found_names[0]))
+		return "unknown";
+	return found_names[how];
+}
+
+static void tried(struct extract_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void tried(struct extract_ctx *c, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (c->tried.len)
+		kh_buf_append(&c->tried, "; ", 2);
+	kh_buf_append(&c->tried, line, strlen(line));
+}
+
+static void info_set(struct kh_extract_info *info, enum kh_found_by how,
+		     const struct kh_span *span)
+{
+	if (!info)
+		return;
+	info->found_by = how;
+	info->offset = span->off;
+	info->size = span->len;
+}
+
+/* Append the archive at @span of @base to @out; 1 (found) or -ENOMEM. */
+static int found(const uint8_t *base, const struct kh_span *span,
+		 struct kh_buf *out)
+{
+	return kh_buf_append(out, base + span->off, span->len) ? -ENOMEM : 1;
+}
+
+/* Strategies 1 and 2 on one buffer (the input or a decoded stream). */
+static enum kh_found_by search_direct(struct extract_ctx *c,
+				      const uint8_t *d, size_t len,
+				      struct kh_span *span, const char *where)
+{
+	struct kh_error why;
+	int ret;
+
+	ret = kh_scan_elf_symbols(d, len, span, &why);
+	if (!ret)
+		ret = kh_xz_span_valid(d, span, ARCHIVE_MAX_DECODED, &why);
+	if (!ret)
+		return KH_FOUND_ELF_SYMBOLS;
+	if (!where)
+		tried(c, "ELF symbols (%s)", why.msg);
+	ret = kh_scan_markers(d, len, ARCHIVE_MAX_DECODED, span, &why);
+	if (!ret)
+		return KH_FOUND_MARKERS;
+	if (!where)
+		tried(c, "IKHD_ST/IKHD_ED markers (%s)", why.msg);
+	return KH_FOUND_NONE;
+}
+
+/* Strategy 4 on one buffer: the first xz stream whose tar has include/. */
+static bool search_xz_tars(struct extract_ctx *c, const uint8_t *d,
+			   size_t len, bool top, struct kh_span *span,
+			   unsigned int *checked)
+{
+	struct kh_error why;
+	struct kh_buf tar;
+	size_t pos, slen;
+	unsigned int i;
+	bool hit;
+
+	for (pos = kh_xz_find(d, len, 0); pos < len;
+	     pos = kh_xz_find(d, len, pos + 1)) {
+		for (i = 0; top && i < c->nxz_done; i++)
+			if (c->xz_done[i] == pos)
+				break;
+		if (top && i < c->nxz_done)
+			continue;
+		(*checked)++;
+		kh_buf_init(&tar);
+		hit = !kh_xz_check(d + pos, len - pos, ARCHIVE_MAX_DECODED,
+				   &slen, &tar, &why) &&
+		      kh_tar_has_headers(tar.data, tar.len);
+		kh_buf_release(&tar);
+		if (hit) {
+			span->off = pos;
+			span->len = slen;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Search a decoded stream; true when the archive was found in it. */
+static bool search_decoded(struct extract_ctx *c, const struct kh_buf *dec,
+			   enum kh_comp fmt, size_t at, struct kh_span *span,
+			   enum kh_found_by *how)
+{
+	unsigned int checked = 0;
+
+	*how = search_direct(c, dec->data, dec->len, span, "inside");
+	if (*how != KH_FOUND_NONE)
+		return true;
+	if (search_xz_tars(c, dec->data, dec->len, false, span, &checked)) {
+		*how = KH_FOUND_XZ_SCAN;
+		return true;
+	}
+	if (c->listed < MAX_TRIED_LISTED) {
+		tried(c, "%s stream at offset %zu decoded to %zu bytes: no symbols, markers or header tar in it (xz streams checked: %u)",
+		      kh_comp_name(fmt), at, dec->len, checked);
+		c->listed++;
+	}
+	return false;
+}
+
+/* The earliest plausible stream of any format at or after the cursors. */
+static enum kh_comp next_stream(size_t *next, size_t len)
+{
+	enum kh_comp f, best = KH_COMP_COUNT;
+
+	for (f = 0; f < KH_COMP_COUNT; f++)
+		if (next[f] < len && (best == KH_COMP_COUNT ||
+				      next[f] < next[best]))
+			best = f;
+	return best;
+}
+
+static void skip_to(const uint8_t *d, size_t len, size_t *next, size_t to)
+{
+	enum kh_comp f;
+
+	for (f = 0; f < KH_COMP_COUNT; f++)
+		if (next[f] < to)
+			next[f] = kh_comp_find(f, d, len, to);
+}
+
+static void note_xz(struct extract_ctx *c, enum kh_comp fmt, size_t at,
+		    const struct kh_buf *dec, size_t consumed, bool complete)
+{
+	if (fmt != KH_COMP_XZ)
+		return;
+	if (c->nxz_done < XZ_DONE_MAX)
+		c->xz_done[c->nxz_done++] = at;
+	if (complete && !c->have_pending &&
+	    kh_tar_has_headers(dec->data, dec->len)) {
+		c->pending.off = at;
+		c->pending.len = consumed;
+		c->have_pending = true;
+	}
+}
+
+/*
+ * Strategy 3: decode every embedded compressed stream and search it; on a
+ * hit the archive is appended to @out.  A decoded stream that is itself a
+ * tar is not searched (it is no kernel); a header tar among them is
+ * remembered for strategy 4.
+ */
+static int search_containers(struct extract_ctx *c, struct kh_buf *out,
+			     struct kh_extract_info *info)
+{
+	size_t next[KH_COMP_COUNT], at, consumed;
+	enum kh_found_by how = KH_FOUND_NONE;
+	unsigned int tries = 0;
+	struct kh_error why;
+	struct kh_span span;
+	struct kh_buf dec;
+	enum kh_comp f;
+	int ret;
+
+	for (f = 0; f < KH_COMP_COUNT; f++)
+		next[f] = kh_comp_find(f, c->data, c->len, 0);
+	while ((f = next_stream(next, c->len)) != KH_COMP_COUNT &&
+	       tries++ < MAX_CONTAINER_TRIES) {
+		at = next[f];
+		kh_buf_init(&dec);
+		ret = kh_decompress(f, c->data + at, c->len - at,
+				    IMAGE_MAX_DECODED, &dec, &consumed,
+				    c->name, at, &why);
+		if (ret == -ENOMEM) {
+			kh_buf_release(&dec);
+			return -ENOMEM;
+		}
+		if ((ret && ret != -EBADMSG) || dec.len < 512) {
+			kh_buf_release(&dec);
+			next[f] = kh_comp_find(f, c->data, c->len, at + 1);
+			continue;
+		}
+		c->streams++;
+		note_xz(c, f, at, &dec, consumed, !ret);
+		if (!kh_tar_looks_like(dec.data, dec.len) &&
+		    search_decoded(c, &dec, f, at, &span, &how)) {
+			info_set(info, how, &span);
+			if (info) {
+				info->container = kh_comp_name(f);
+				info->container_offset = at;
+			}
+			ret = found(dec.data, &span, out);
+			kh_buf_release(&dec);
+			return ret;
+		}
+		kh_buf_release(&dec);
+		skip_to(c->data, c->len, next, at + (consumed ? consumed : 1));
+	}
+	if (!c->streams)
+		tried(c, "compressed streams (none of gzip, xz, lzma, lz4, zstd, bzip2 found)");
+	else if (c->streams > c->listed)
+		tried(c, "%u compressed stream(s) decoded in all", c->streams);
+	if (tries > MAX_CONTAINER_TRIES)
+		tried(c, "stopped after %d candidate streams", MAX_CONTAINER_TRIES);
+	return 0;
+}
+
+/* The input is the archive itself: one xz stream holding a tar. */
+static bool is_xz_file(struct extract_ctx *c, struct kh_span *span)
+{
+	struct kh_error why;
+	struct kh_buf head;
+	size_t slen = 0;
+	bool tar;
+
+	if (!kh_comp_magic_at(KH_COMP_XZ, c->data, c->len))
+		return false;
+	kh_buf_init(&head);
+	kh_decompress(KH_COMP_XZ, c->data, c->len, 512, &head, NULL, c->name,
+		      0, &why);
+	tar = kh_tar_looks_like(head.data, head.len);
+	kh_buf_release(&head);
+	if (!tar || kh_xz_check(c->data, c->len, ARCHIVE_MAX_DECODED, &slen,
+				NULL, &why))
+		return false;
+	span->off = 0;
+	span->len = c->len;
+	if (kh_xz_span_valid(c->data, span, ARCHIVE_MAX_DECODED, &why))
+		span->len = slen;
+	return true;
+}
+
+static int search_all(struct extract_ctx *c, struct kh_buf *out,
+		      struct kh_extract_info *info)
+{
+	enum kh_found_by how;
+	unsigned int checked = 0;
+	struct kh_span span;
+	int ret;
+
+	if (is_xz_file(c, &span)) {
+		info_set(info, KH_FOUND_XZ_FILE, &span);
+		return found(c->data, &span, out);
+	}
+	how = search_direct(c, c->data, c->len, &span, NULL);
+	if (how != KH_FOUND_NONE) {
+		info_set(info, how, &span);
+		return found(c->data, &span, out);
+	}
+	ret = search_containers(c, out, info);
+	if (ret)
+		return ret;
+	if (c->have_pending) {
+		info_set(info, KH_FOUND_XZ_SCAN, &c->pending);
+		return found(c->data, &c->pending, out);
+	}
+	if (search_xz_tars(c, c->data, c->len, true, &span, &checked)) {
+		info_set(info, KH_FOUND_XZ_SCAN, &span);
+		return found(c->data, &span, out);
+	}
+	tried(c, "xz streams holding a tar of include/ (%u more checked, none)",
+	      checked);
+	return 0;
+}
+
+int kh_extract_archive_mem_info(const void *data, size_t len,
+				const char *name, struct kh_buf *out,
+				struct kh_extract_info *info,
+				struct kh_error *err)
+{
+	struct extract_ctx c;
+	int ret;
+
+	memset(&c, 0, sizeof(c));
+	c.data = data;
+	c.len = len;
+	c.name = name;
+	kh_buf_init(&c.tried);
+	if (info) {
+		memset(info, 0, sizeof(*info));
+		info->found_by = KH_FOUND_NONE;
+	}
+	ret = search_all(&c, out, info);
+	if (ret == -ENOMEM)
+		ret = kh_err_sys(err, ENOMEM, "cannot search '%s'", name);
+	else if (ret == 0)
+		ret = kh_err(err, ENOENT,
+			     "'%s': no headers archive found; tried %.*s; a kernel with CONFIG_IKHEADERS=m keeps it in kheaders.ko",
+			     name, (int)c.tried.len, (const char *)c.tried.data);
+	else
+		ret = 0;
+	kh_buf_release(&c.tried);
+	return ret;
+}
+
+int kh_extract_archive_mem(const void *data, size_t len, const char *name,
+			   struct kh_buf *out, struct kh_error *err)
+{
+	return kh_extract_archive_mem_info(data, len, name, out, NULL, err);
+}
+
+int kh_extract_archive_info(const char *path, struct kh_buf *out,
+			    struct kh_extract_info *info,
+			    struct kh_error *err)
+{
+	struct kh_buf in;
+	int ret;
+
+	kh_buf_init(&in);
+	if (!strcmp(path, "-"))
+		ret = kh_read_fd(0, "<stdin>", INPUT_MAX, &in, err);
+	else
+		ret = kh_read_file(path, INPUT_MAX, &in, err);
+	if (!ret)
+		ret = kh_extract_archive_mem_info(in.data, in.len,
+				strcmp(path, "-") ? path : "<stdin>", out,
+				info, err);
+	kh_buf_release(&in);
+	return ret;
+}
+
+int kh_extract_archive(const char *path, struct kh_buf *out,
+		       struct kh_error *err)
+{
+	return kh_extract_archive_info(path, out, NULL, err);
+}
+
+int kh_extract_archive_to_file(const char *path, const char *out_path,
+			       struct kh_extract_info *info,
+			       struct kh_error *err)
+{
+	struct kh_buf xz;
+	int ret;
+
+	kh_buf_init(&xz);
+	ret = kh_extract_archive_info(path, &xz, info, err);
+	if (!ret)
+		ret = kh_write_file_atomic(out_path, xz.data, xz.len, err);
+	kh_buf_release(&xz);
+	return ret;
+}

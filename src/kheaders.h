@@ -1,0 +1,752 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kheaders.h - public interface of libkheaders, which builds, embeds, finds
+ * and unpacks the kernel's in-kernel headers archive (CONFIG_IKHEADERS).
+ *
+ * Conventions: action functions return 0 or a negative errno value and, on
+ * failure, fill the caller's struct kh_error with a one-line message that
+ * names the path and the cause.  The library never prints and never exits.
+ */
+#ifndef KHEADERS_H
+#define KHEADERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KH_EXPORT __attribute__((visibility("default")))
+
+#define KH_ERROR_MSG_MAX 8192
+
+/*
+ * struct kh_error - what went wrong, for the caller to print.
+ * @code: positive errno value (EINVAL for malformed input, ENOMEM, ...)
+ * @msg: complete one-line message, e.g.
+ *	"cannot open 'include/linux/foo.h': No such file or directory"
+ */
+struct kh_error {
+	int code;
+	char msg[KH_ERROR_MSG_MAX];
+};
+
+/* Growable byte buffer; the owner frees it with kh_buf_release(). */
+struct kh_buf {
+	uint8_t *data;
+	size_t len;
+	size_t alloc;
+};
+
+KH_EXPORT void kh_buf_init(struct kh_buf *buf);
+KH_EXPORT void kh_buf_release(struct kh_buf *buf);
+KH_EXPORT int kh_buf_reserve(struct kh_buf *buf, size_t extra);
+KH_EXPORT int kh_buf_append(struct kh_buf *buf, const void *data, size_t len);
+
+/* Version string of the library and of the liblzma it runs with. */
+KH_EXPORT const char *kh_version(void);
+KH_EXPORT const char *kh_lzma_version(void);
+
+/* ---- build ------------------------------------------------------------ */
+
+enum kh_profile {
+	KH_PROFILE_HEADERS,	/* include/ and arch/$SRCARCH/include/ */
+	KH_PROFILE_UAPI,	/* only the uapi/ directories */
+};
+
+/*
+ * struct kh_build_opts - what kh_build() archives and how.
+ * @srctree, @objtree: kernel source and object trees (equal when in-tree)
+ * @arch: SRCARCH, e.g. "x86"
+ * @srclist, @objlist: hermetic mode: read these file lists (one path per
+ *	line, relative to the tree or prefixed with it) instead of walking
+ * @profile: which directories
+ * @strip_mode: enum kh_strip_mode (lexer, compat, none)
+ * @mtime: the one mtime of every entry, seconds since the epoch
+ * @threads: worker threads (0: online CPUs); with @jobserver, threads
+ *	beyond the first also need a job token each (taken without waiting)
+ * @block_entries: average entries per xz block (0: KH_BLOCK_ENTRIES); the
+ *	blocks depend on this and the entry paths only
+ * @cache_dir: block cache directory, or NULL for none
+ * @cache_max: bytes the cache may hold (0: 256 MiB)
+ * @jobserver: optional make jobserver client (kh_jobserver_open())
+ * @note: optional callback for -v details; the library never prints
+ * @warn: optional callback for warnings (a damaged cache entry...)
+ */
+struct kh_build_opts {
+	const char *srctree;
+	const char *objtree;
+	const char *arch;
+	const char *srclist;
+	const char *objlist;
+	enum kh_profile profile;
+	int strip_mode;
+	int64_t mtime;
+	unsigned int threads;
+	unsigned int block_entries;
+	const char *cache_dir;
+	uint64_t cache_max;
+	struct kh_jobserver *jobserver;
+	void (*note)(void *ctx, const char *msg);
+	void *note_ctx;
+	void (*warn)(void *ctx, const char *msg);
+	void *warn_ctx;
+};
+
+/*
+ * struct kh_build_result - what kh_build() made.
+ * @xz: the archive (a single xz stream)
+ * @deps: every path read (headers, list files, directories walked), for a
+ *	depfile; owned by the result
+ * @snapshot: a time no later than the snapshot of the inputs, for the
+ *	output's mtime (so an edit made during the build is never missed)
+ * @nr_blocks, @cache_hits: xz blocks in the archive, and how many of them
+ *	came from the cache
+ * @threads: worker threads used (after the jobserver's say)
+ */
+struct kh_build_result {
+	struct kh_buf xz;
+	char **deps;
+	size_t nr_deps;
+	size_t nr_files, nr_dirs, nr_links;
+	uint64_t tar_size;
+	struct timespec snapshot;
+	size_t nr_blocks, cache_hits;
+	unsigned int threads;
+};
+
+KH_EXPORT void kh_build_opts_init(struct kh_build_opts *opts);
+/*
+ * kh_build() - collect, strip, archive and compress.
+ * Reads the trees only; writes nothing.  Return: 0 or -errno with @err set.
+ */
+KH_EXPORT int kh_build(const struct kh_build_opts *opts,
+		       struct kh_build_result *res, struct kh_error *err);
+KH_EXPORT void kh_build_result_release(struct kh_build_result *res);
+
+/*
+ * kh_build_settings() - one line naming everything besides the inputs that
+ * decides the archive's bytes (options, encoder settings, versions), for
+ * the manifest.  Returns a malloc'd string or NULL.
+ */
+KH_EXPORT char *kh_build_settings(const struct kh_build_opts *opts);
+
+/* ---- make jobserver client -------------------------------------------- */
+
+struct kh_jobserver;
+
+/*
+ * kh_jobserver_open() - join the jobserver named in @makeflags (MAKEFLAGS:
+ * --jobserver-auth=fifo:PATH, --jobserver-auth=R,W or --jobserver-fds=R,W).
+ * *@js is NULL when there is none or it is unusable (make did not pass the
+ * descriptors): not an error.  Return: 0 or -ENOMEM.
+ */
+KH_EXPORT int kh_jobserver_open(struct kh_jobserver **js,
+				const char *makeflags);
+/*
+ * kh_jobserver_acquire() - take up to @want tokens without ever blocking.
+ * Return: the number taken (the caller now holds kh_jobserver_held()).
+ */
+KH_EXPORT unsigned int kh_jobserver_acquire(struct kh_jobserver *js,
+					    unsigned int want);
+KH_EXPORT unsigned int kh_jobserver_held(const struct kh_jobserver *js);
+/* kh_jobserver_release() - give back every token held.  Async-signal-safe
+ * through kh_jobserver_release_all() (for the one open client). */
+KH_EXPORT void kh_jobserver_release(struct kh_jobserver *js);
+KH_EXPORT void kh_jobserver_release_all(void);
+/* kh_jobserver_close() - release, close and free. */
+KH_EXPORT void kh_jobserver_close(struct kh_jobserver *js);
+
+/* ---- embed ------------------------------------------------------------ */
+
+/*
+ * The object `kheaders embed` writes holds, in one read-only allocated
+ * section (.rodata unless told otherwise, alignment 1):
+ *	"IKHD_ST" <symbol> ... archive ... <symbol>_end "IKHD_ED"
+ * where <symbol> (default kernel_headers_data) is a global STT_OBJECT whose
+ * value is the archive's first byte and whose size is the archive's length,
+ * and <symbol>_end a global STT_OBJECT of size 0 right after its last byte.
+ * docs/format.md has every offset.
+ */
+#define KH_EMBED_START_MARKER	"IKHD_ST"
+#define KH_EMBED_END_MARKER	"IKHD_ED"
+#define KH_EMBED_MARKER_LEN	7
+#define KH_EMBED_SECTION	".rodata"
+#define KH_EMBED_SYMBOL		"kernel_headers_data"
+
+/*
+ * struct kh_embed_target - the ELF header fields an object must carry to
+ * link with a target's objects.
+ * @name: canonical target name, or the reference object's path for
+ *	kh_embed_target_from_object() (not owned)
+ * @elf_class: 1 (ELFCLASS32) or 2 (ELFCLASS64)
+ * @data: 1 (ELFDATA2LSB, little-endian) or 2 (ELFDATA2MSB, big-endian)
+ * @osabi: e_ident[EI_OSABI]
+ * @abiversion: e_ident[EI_ABIVERSION]
+ * @machine: e_machine
+ * @flags: e_flags
+ */
+struct kh_embed_target {
+	const char *name;
+	uint8_t elf_class;
+	uint8_t data;
+	uint8_t osabi;
+	uint8_t abiversion;
+	uint16_t machine;
+	uint32_t flags;
+};
+
+/*
+ * struct kh_embed_arch - one entry of the built-in target table.
+ * @target: the header fields; @target.name is the canonical name
+ * @aliases: other accepted names, separated by spaces (may be NULL)
+ * @about: one line for `kheaders embed --list-targets`
+ */
+struct kh_embed_arch {
+	struct kh_embed_target target;
+	const char *aliases;
+	const char *about;
+};
+
+/*
+ * struct kh_embed_opts - how to lay the payload out.
+ * @section: section name; NULL means KH_EMBED_SECTION
+ * @symbol: symbol base name; NULL means KH_EMBED_SYMBOL
+ * @raw: accept a payload that is not an xz stream, or is empty
+ */
+struct kh_embed_opts {
+	const char *section;
+	const char *symbol;
+	bool raw;
+};
+
+/* kh_embed_arch_at() - the @i-th built-in target, NULL past the end. */
+KH_EXPORT const struct kh_embed_arch *kh_embed_arch_at(size_t i);
+
+/*
+ * kh_embed_target_parse() - fill @t for a kernel architecture name (arm64,
+ * x86_64, riscv, mips64el, ...), a GNU triplet (aarch64-linux-gnu) or
+ * "host" (the architecture this library was compiled for).
+ * Return: 0, or -EINVAL for an unknown, ambiguous or non-ELF name.
+ */
+KH_EXPORT int kh_embed_target_parse(const char *name,
+				    struct kh_embed_target *t,
+				    struct kh_error *err);
+
+/*
+ * kh_embed_target_from_object() - copy class, byte order, machine, OS ABI,
+ * ABI version and e_flags from the relocatable ELF object in @data (@len
+ * bytes; @name, used in messages and stored in @t->name, must outlive @t).
+ * Return: 0, or -EINVAL when @data is not a relocatable ELF object.
+ */
+KH_EXPORT int kh_embed_target_from_object(const void *data, size_t len,
+					  const char *name,
+					  struct kh_embed_target *t,
+					  struct kh_error *err);
+
+/*
+ * kh_embed_check_payload() - refuse what should not be embedded: an empty
+ * payload or one that is not a complete xz stream, unless @opts->raw; and
+ * section or symbol names an assembler would not take.
+ * @name: the payload's path, for messages
+ */
+KH_EXPORT int kh_embed_check_payload(const void *data, size_t len,
+				     const char *name,
+				     const struct kh_embed_opts *opts,
+				     struct kh_error *err);
+
+/*
+ * kh_embed_elf() - append to @out a relocatable ELF object for @t holding
+ * the @len bytes at @data between the markers.  The output depends only on
+ * the arguments (no time stamps, no paths).  Checks the payload first, as
+ * kh_embed_check_payload() does.
+ */
+KH_EXPORT int kh_embed_elf(const void *data, size_t len, const char *name,
+			   const struct kh_embed_target *t,
+			   const struct kh_embed_opts *opts,
+			   struct kh_buf *out, struct kh_error *err);
+
+/*
+ * kh_embed_asm() - append to @out an assembler source that builds the same
+ * section and symbols with `.incbin "@incbin_path"` (written as given:
+ * a relative path is looked up by the assembler).  It is the same for
+ * every target.
+ */
+KH_EXPORT int kh_embed_asm(const char *incbin_path,
+			   const struct kh_embed_opts *opts,
+			   struct kh_buf *out, struct kh_error *err);
+
+/* ---- extract (image scan) --------------------------------------------- */
+
+/* How the archive was found (strategies in the order they are tried). */
+enum kh_found_by {
+	KH_FOUND_NONE,
+	KH_FOUND_XZ_FILE,	/* the input is the tar.xz itself */
+	KH_FOUND_ELF_SYMBOLS,	/* kernel_headers_data .. _end */
+	KH_FOUND_MARKERS,	/* "IKHD_ST" xz-stream "IKHD_ED" */
+	KH_FOUND_XZ_SCAN,	/* an xz stream whose tar has include/ */
+};
+
+/*
+ * struct kh_extract_info - where the archive came from, for "extract -v".
+ * @found_by: the strategy that found it
+ * @container: compression of the stream the archive was in ("xz", "zstd",
+ *	...), or NULL when it was found in the input itself
+ * @container_offset: offset of that compressed stream in the input
+ * @offset: offset of the archive in the input, or in the decoded stream
+ *	when @container is set
+ * @size: size of the archive in bytes
+ */
+struct kh_extract_info {
+	enum kh_found_by found_by;
+	const char *container;
+	uint64_t container_offset;
+	uint64_t offset;
+	uint64_t size;
+};
+
+/**
+ * kh_found_by_name() - a short English name for @how ("ELF symbols", ...).
+ * @how: a strategy
+ *
+ * Return: a static string.
+ */
+KH_EXPORT const char *kh_found_by_name(enum kh_found_by how);
+
+/**
+ * kh_extract_archive_mem() - find the headers archive in a buffer.
+ * @data: a tar.xz itself, an ELF vmlinux, module or object, a compressed
+ *	module or kernel image (bzImage, vmlinuz, Image.gz, ...)
+ * @len: size of @data
+ * @name: used in messages
+ * @out: receives the xz stream exactly as embedded (appended)
+ * @err: filled on failure
+ *
+ * Strategies: the ELF symbols kernel_headers_data and
+ * kernel_headers_data_end; the IKHD_ST/IKHD_ED markers; every compressed
+ * stream (gzip, xz, lzma, legacy lz4, zstd, bzip2) decoded and searched
+ * again; every xz stream whose tar has include/ entries.  What is returned
+ * has been decoded completely as an xz stream.
+ *
+ * Return: 0; -ENOENT when nothing was found (the message lists what was
+ * tried); another negative errno value.
+ */
+KH_EXPORT int kh_extract_archive_mem(const void *data, size_t len,
+				     const char *name, struct kh_buf *out,
+				     struct kh_error *err);
+
+/**
+ * kh_extract_archive_mem_info() - kh_extract_archive_mem(), also saying
+ * how and where the archive was found.
+ * @data: as for kh_extract_archive_mem()
+ * @len: size of @data
+ * @name: used in messages
+ * @out: receives the archive (appended)
+ * @info: filled on success; may be NULL
+ * @err: filled on failure
+ *
+ * Return: as kh_extract_archive_mem().
+ */
+KH_EXPORT int kh_extract_archive_mem_info(const void *data, size_t len,
+					  const char *name, struct kh_buf *out,
+					  struct kh_extract_info *info,
+					  struct kh_error *err);
+
+/**
+ * kh_extract_archive() - kh_extract_archive_mem() on the file at @path.
+ * @path: a file; "-" is standard input; /sys/kernel/kheaders.tar.xz works
+ *	as any file
+ * @out: receives the archive (appended)
+ * @err: filled on failure
+ *
+ * Return: as kh_extract_archive_mem().
+ */
+KH_EXPORT int kh_extract_archive(const char *path, struct kh_buf *out,
+				 struct kh_error *err);
+
+/**
+ * kh_extract_archive_info() - kh_extract_archive() with @info.
+ * @path: as for kh_extract_archive()
+ * @out: receives the archive (appended)
+ * @info: filled on success; may be NULL
+ * @err: filled on failure
+ *
+ * Return: as kh_extract_archive_mem().
+ */
+KH_EXPORT int kh_extract_archive_info(const char *path, struct kh_buf *out,
+				      struct kh_extract_info *info,
+				      struct kh_error *err);
+
+/**
+ * kh_extract_archive_to_file() - find the archive in @path and write it,
+ * byte for byte as embedded, to @out_path atomically (temporary file beside
+ * it, then rename).
+ * @path: as for kh_extract_archive()
+ * @out_path: the tar.xz to create or replace
+ * @info: filled on success; may be NULL
+ * @err: filled on failure
+ *
+ * Return: 0 or a negative errno value; @out_path is untouched on failure.
+ */
+KH_EXPORT int kh_extract_archive_to_file(const char *path,
+					 const char *out_path,
+					 struct kh_extract_info *info,
+					 struct kh_error *err);
+
+/* ---- unpack, list, diff ------------------------------------------------ */
+
+#define KH_UNPACK_DEFAULT_MAX_SIZE (1ull << 30)
+
+/*
+ * struct kh_unpack_opts - limits for kh_unpack_to_dir().
+ * @max_size: most bytes the entries may take once unpacked, file data and
+ *	512 bytes per entry counted; 0 means KH_UNPACK_DEFAULT_MAX_SIZE (1 GiB)
+ */
+struct kh_unpack_opts {
+	uint64_t max_size;
+};
+
+/**
+ * kh_unpack_to_dir() - unpack a headers archive safely into a directory.
+ * @xz: the tar.xz (as returned by kh_extract_archive())
+ * @len: its size
+ * @dir: the directory; created with mode 0700 when it does not exist
+ * @opts: limits; may be NULL for the defaults
+ * @err: filled on failure, naming the entry and the reason
+ *
+ * Meant for tracers that today run "tar xf /sys/kernel/kheaders.tar.xz" in
+ * a shared temporary directory.  @dir must not be a symbolic link, must be
+ * owned by the caller and must not be writable by others.  Entries are
+ * written through directory descriptors (openat/mkdirat with O_NOFOLLOW),
+ * so nothing outside @dir is ever created, followed or changed.  Refused:
+ * absolute paths, ".." components, symbolic or hard links that resolve
+ * outside @dir or through another link, device nodes, FIFOs, sockets, and
+ * anything past @opts->max_size.  Owners are never restored; files get 0644
+ * (0755 when executable), directories 0755.
+ *
+ * Return: 0 or a negative errno value (-EPERM for a refused entry or
+ * directory, -EFBIG past the size bound).
+ */
+KH_EXPORT int kh_unpack_to_dir(const void *xz, size_t len, const char *dir,
+			       const struct kh_unpack_opts *opts,
+			       struct kh_error *err);
+
+/* list */
+
+/* What an entry is; hard links are entries of their own kind. */
+enum kh_entry_type {
+	KH_ENTRY_FILE,
+	KH_ENTRY_DIR,
+	KH_ENTRY_SYMLINK,
+	KH_ENTRY_HARDLINK,
+	KH_ENTRY_CHAR,
+	KH_ENTRY_BLOCK,
+	KH_ENTRY_FIFO,
+	KH_ENTRY_SOCKET,
+};
+
+struct kh_entry_src;
+
+/*
+ * struct kh_entry - one member of a header set, valid only during the
+ * callback that receives it.
+ * @name: the name as stored in the archive (any bytes but NUL), or
+ *	"./<relative path>" for a directory tree ("./" for its top, a
+ *	trailing "/" on directories)
+ * @type: what the entry is
+ * @mode: permission bits (07777)
+ * @uid: numeric owner
+ * @gid: numeric group
+ * @size: content bytes of a regular file, 0 otherwise
+ * @mtime: modification time, seconds since the epoch (UTC)
+ * @link: target of a symbolic or hard link, NULL otherwise
+ * @src: private: where kh_entry_read() finds the content
+ */
+struct kh_entry {
+	const char *name;
+	enum kh_entry_type type;
+	uint32_t mode;
+	int64_t uid;
+	int64_t gid;
+	int64_t size;
+	int64_t mtime;
+	const char *link;
+	struct kh_entry_src *src;
+};
+
+/**
+ * kh_archive_foreach() - call @fn for every entry of a tar.xz in memory.
+ * @xz: the archive (an xz-compressed tar; a plain tar is accepted too)
+ * @len: its size in bytes
+ * @name: what to call it in messages
+ * @fn: called per entry, in archive order; it may call kh_entry_read();
+ *	a non-zero return stops the walk
+ * @ctx: passed to @fn
+ * @err: filled on failure of the archive (not on a non-zero @fn return)
+ *
+ * Contents are decompressed only when @fn reads them.
+ * Return: 0, the non-zero value @fn returned, or -errno for a corrupt or
+ * truncated archive.
+ */
+KH_EXPORT int kh_archive_foreach(const void *xz, size_t len, const char *name,
+				 int (*fn)(const struct kh_entry *e, void *ctx),
+				 void *ctx, struct kh_error *err);
+
+/**
+ * kh_dir_foreach() - call @fn for every file under the directory @dir.
+ * @dir: top of an unpacked header tree
+ * @fn: the callback, in bytewise name order, the top ("./") first
+ * @ctx: passed to @fn
+ * @err: filled on failure of the walk
+ *
+ * Symbolic links are reported, never followed.
+ * Return: 0, the non-zero value @fn returned, or -errno.
+ */
+KH_EXPORT int kh_dir_foreach(const char *dir,
+			     int (*fn)(const struct kh_entry *e, void *ctx),
+			     void *ctx, struct kh_error *err);
+
+/**
+ * kh_entry_read() - append the content of a regular file entry to @out.
+ * @e: the entry passed to the running callback
+ * @max: fail with EFBIG rather than read more than this many bytes
+ * @out: receives the content
+ * @err: filled on failure
+ *
+ * Call it at most once per entry, from the callback.  Other entry types
+ * have no content (nothing is appended).
+ * Return: 0 or -errno.
+ */
+KH_EXPORT int kh_entry_read(const struct kh_entry *e, size_t max,
+			    struct kh_buf *out, struct kh_error *err);
+
+/**
+ * kh_entry_stream() - pass the content of @e to @fn in pieces.
+ * @e: the entry passed to the running callback
+ * @fn: called for each piece; a non-zero return stops and is returned
+ * @ctx: passed to @fn
+ * @err: filled on a read failure
+ *
+ * Memory use does not depend on the entry's size.
+ * Return: 0, the non-zero value of @fn, or -errno.
+ */
+KH_EXPORT int kh_entry_stream(const struct kh_entry *e,
+			      int (*fn)(const void *data, size_t len,
+					void *ctx),
+			      void *ctx, struct kh_error *err);
+
+/* kh_entry_type_name() - "file", "dir", "symlink", "hardlink", "char", ... */
+KH_EXPORT const char *kh_entry_type_name(enum kh_entry_type type);
+
+/* diff */
+
+/*
+ * struct kh_headers_src - one side of a comparison: a directory tree when
+ * @dir is set, else the tar.xz @xz of @len bytes.  @name is for messages.
+ */
+struct kh_headers_src {
+	const char *name;
+	const char *dir;
+	const void *xz;
+	size_t len;
+};
+
+/* Aspects of a changed entry (struct kh_diff_item.what, opts.ignore). */
+#define KH_DIFF_CONTENT	(1u << 0)	/* bytes of a regular file */
+#define KH_DIFF_TYPE	(1u << 1)	/* file, dir, symlink, ... */
+#define KH_DIFF_MODE	(1u << 2)	/* permission bits (not of symlinks) */
+#define KH_DIFF_OWNER	(1u << 3)	/* uid or gid */
+#define KH_DIFF_MTIME	(1u << 4)	/* modification time (seconds) */
+#define KH_DIFF_LINK	(1u << 5)	/* symbolic or hard link target */
+
+enum kh_diff_kind {
+	KH_DIFF_ONLY_A,
+	KH_DIFF_ONLY_B,
+	KH_DIFF_CHANGED,
+};
+
+/*
+ * struct kh_diff_side - one side's entry in a difference.
+ * @binary: the content holds a NUL byte (no unified diff for it)
+ * @link: owned copy of the link target, or NULL
+ */
+struct kh_diff_side {
+	enum kh_entry_type type;
+	uint32_t mode;
+	int64_t uid;
+	int64_t gid;
+	int64_t size;
+	int64_t mtime;
+	bool binary;
+	char *link;
+};
+
+/*
+ * struct kh_diff_item - one entry that differs.
+ * @path: "./" followed by the name with any leading "./" and trailing "/"
+ *	removed, so archive and directory names compare equal; owned
+ * @kind: only in A, only in B, or present in both and changed
+ * @what: for KH_DIFF_CHANGED, the KH_DIFF_* aspects that differ
+ * @a: A's entry (unset for KH_DIFF_ONLY_B)
+ * @b: B's entry (unset for KH_DIFF_ONLY_A)
+ */
+struct kh_diff_item {
+	char *path;
+	enum kh_diff_kind kind;
+	unsigned int what;
+	struct kh_diff_side a;
+	struct kh_diff_side b;
+};
+
+/*
+ * struct kh_diff_result - outcome of kh_diff(); kh_diff_result_release()
+ * frees it.
+ * @only_a, @only_b, @changed, @identical: entry counts
+ * @items: the differing entries, sorted bytewise by path; @nr_items of them
+ * @bytes_identical: both sides are archives with the same bytes
+ * @tar_identical: both sides are archives whose decompressed tar streams
+ *	are byte for byte the same (so any difference is in the compression)
+ *
+ * A name stored twice in one archive counts once, with its last
+ * occurrence (what extraction leaves).  The top directory ("./") is
+ * compared only when both sides have one.
+ */
+struct kh_diff_result {
+	size_t only_a;
+	size_t only_b;
+	size_t changed;
+	size_t identical;
+	struct kh_diff_item *items;
+	size_t nr_items;
+	bool bytes_identical;
+	bool tar_identical;
+};
+
+/*
+ * struct kh_diff_opts - how to compare; zero-initialised is the default.
+ * @ignore: KH_DIFF_* aspects not to compare
+ * @max_entry: largest content read whole for a unified diff (0: 64 MiB)
+ * @context: lines of context in unified hunks (0 means 3; use
+ *	@no_context for none)
+ * @no_context: hunks without context lines
+ */
+struct kh_diff_opts {
+	unsigned int ignore;
+	size_t max_entry;
+	unsigned int context;
+	bool no_context;
+};
+
+KH_EXPORT void kh_diff_result_init(struct kh_diff_result *res);
+KH_EXPORT void kh_diff_result_release(struct kh_diff_result *res);
+
+/* kh_diff_equal() - true when @res found no difference at all. */
+KH_EXPORT bool kh_diff_equal(const struct kh_diff_result *res);
+
+/**
+ * kh_diff() - compare two header sets, entry by entry.
+ * @a: the old side
+ * @b: the new side
+ * @opts: NULL for the defaults
+ * @res: initialised by the caller; receives the counts and differences
+ * @err: filled on failure
+ *
+ * Each side is read once; file contents are compared by SHA-256 while
+ * streaming, so memory does not grow with file sizes.
+ * Return: 0 (whether or not the sets differ) or -errno.
+ */
+KH_EXPORT int kh_diff(const struct kh_headers_src *a,
+		      const struct kh_headers_src *b,
+		      const struct kh_diff_opts *opts,
+		      struct kh_diff_result *res, struct kh_error *err);
+
+/* kh_diff_archives() - kh_diff() of two tar.xz archives in memory. */
+KH_EXPORT int kh_diff_archives(const void *a, size_t alen, const char *aname,
+			       const void *b, size_t blen, const char *bname,
+			       const struct kh_diff_opts *opts,
+			       struct kh_diff_result *res,
+			       struct kh_error *err);
+
+/* kh_diff_dirs() - kh_diff() of two directory trees. */
+KH_EXPORT int kh_diff_dirs(const char *a, const char *b,
+			   const struct kh_diff_opts *opts,
+			   struct kh_diff_result *res, struct kh_error *err);
+
+/**
+ * kh_diff_unified() - write unified ("diff -u") patches for a result.
+ * @a: the side kh_diff() read as A
+ * @b: the side it read as B
+ * @res: the result of kh_diff(@a, @b)
+ * @opts: NULL for the defaults (3 lines of context)
+ * @fn: called once per item of @res, in order, with its index and its part
+ *	of the patch (@text NULL when it has none); non-zero stops
+ * @ctx: passed to @fn
+ * @err: filled on failure
+ *
+ * Text files whose content changed get "--- a/path", "+++ b/path" and
+ * hunks; files only in A or only in B are deleted from or created against
+ * /dev/null; binary or over-large files get a one-line "differ" notice.
+ * The whole output applies with "patch -p1" in a copy of A.  Contents are
+ * re-read in passes of bounded total size.
+ * Return: 0, the non-zero value of @fn, or -errno.
+ */
+KH_EXPORT int kh_diff_unified(const struct kh_headers_src *a,
+			      const struct kh_headers_src *b,
+			      const struct kh_diff_result *res,
+			      const struct kh_diff_opts *opts,
+			      int (*fn)(size_t idx, const char *text,
+					size_t len, void *ctx),
+			      void *ctx,
+			      struct kh_error *err);
+
+/* ---- verify ------------------------------------------------------------ */
+
+/*
+ * struct kh_verify_result - outcome of kh_verify(); release with
+ * kh_verify_result_release().
+ * @identical: the rebuilt archive and the input are byte-identical
+ * @built: the rebuilt archive
+ * @sha_built, @sha_input: SHA-256 of each, as lowercase hex
+ * @diff: entry-level comparison (A: rebuilt, B: input) when not identical;
+ *	diff.tar_identical means only the compression differs
+ */
+struct kh_verify_result {
+	bool identical;
+	struct kh_buf built;
+	char sha_built[65];
+	char sha_input[65];
+	struct kh_diff_result diff;
+};
+
+KH_EXPORT void kh_verify_result_init(struct kh_verify_result *res);
+KH_EXPORT void kh_verify_result_release(struct kh_verify_result *res);
+
+/**
+ * kh_verify() - rebuild from trees, in memory, and compare with an archive.
+ * @opts: how to rebuild (the options the archive was built with)
+ * @xz: the archive to check (e.g. from kh_extract_archive()); @len bytes
+ * @res: initialised by the caller
+ * @err: filled on failure
+ *
+ * Return: 0 whether or not they are identical (see @res), or -errno.
+ */
+KH_EXPORT int kh_verify(const struct kh_build_opts *opts, const void *xz,
+			size_t len, struct kh_verify_result *res,
+			struct kh_error *err);
+
+/**
+ * kh_archive_mtime() - the mtime of the first entry of a tar.xz (kheaders
+ * and the stock script give every entry the same one).
+ * Return: 0, -ENOENT for an empty archive, or -errno.
+ */
+KH_EXPORT int kh_archive_mtime(const void *xz, size_t len, int64_t *mtime,
+			       struct kh_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KHEADERS_H */

@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * textdiff.c - the line diff behind "kheaders diff --unified": lines are
+ * numbered by content (equal lines get equal ids through a hash table),
+ * Myers' linear-space O(ND) algorithm (the "middle snake", with common
+ * prefixes and suffixes stripped first) marks the lines each side does not
+ * share, and the marks are grouped into hunks with context, printed the way
+ * GNU diff -u prints them so that patch(1) applies them.  Past a cost limit
+ * the search settles for a non-minimal but still exact edit script.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "listing.h"
+#include "textdiff.h"
+
+struct td_line {
+	const char *s;
+	size_t len;		/* including the '\n', if any */
+};
+
+struct td_side {
+	struct td_line *lines;
+	int *id;
+	bool *changed;
+	size_t n;
+};
+
+struct td_ctx {
+	struct td_side a, b;
+	long *vf, *vb;		/* room for td_middle()'s diagonals */
+	long max_cost;
+};
+
+struct td_change {
+	size_t a, alen, b, blen;
+};
+
+/* ---- lines and ids ----------------------------------------------------- */
+
+static int td_split(const char *s, size_t len, struct td_side *side)
+{
+	size_t n = 0, i, start = 0;
+	const char *nl;
+
+	for (i = 0; i < len; i = nl - s + 1, n++) {
+		nl = memchr(s + i, '\n', len - i);
+		if (!nl)
+			nl = s + len - 1;
+	}
+	side->n = n;
+	side->lines = calloc(n + 1, sizeof(*side->lines));
+	side->id = calloc(n + 1, sizeof(*side->id));
+	side->changed = calloc(n + 1, sizeof(*side->changed));
+	if (!side->lines || !side->id || !side->changed)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		nl = memchr(s + start, '\n', len - start);
+		side->lines[i].s = s + start;
+		side->lines[i].len = nl ? (size_t)(nl - s) + 1 - start
+					: len - start;
+		start += side->lines[i].len;
+	}
+	return 0;
+}
+
+static uint64_t td_hash(const struct td_line *l)
+{
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+
+	for (i = 0; i < l->len; i++)
+		h = (h ^ (unsigned char)l->s[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* Give every line an id; lines with equal bytes get the same id. */
+static int td_number(struct td_ctx *c)
+{
+	struct td_side *sides[2] = { &c->a, &c->b };
+	size_t cap = 16, mask, i, h, s;
+	struct td_line **slot;
+	int *ids, next = 0;
+
+	while (cap < 2 * (c->a.n + c->b.n))
+		cap *= 2;
+	mask = cap - 1;
+	slot = calloc(cap, sizeof(*slot));
+	ids = calloc(cap, sizeof(*ids));
+	if (!slot || !ids) {
+		free(slot);
+		free(ids);
+		return -ENOMEM;
+	}
+	for (s = 0; s < 2; s++) {
+		for (i = 0; i < sides[s]->n; i++) {
+			struct td_line *l = &sides[s]->lines[i];
+
+			for (h = td_hash(l) & mask; slot[h]; h = (h + 1) & mask)
+				if (slot[h]->len == l->len &&
+				    !memcmp(slot[h]->s, l->s, l->len))
+					break;
+			if (!slot[h]) {
+				slot[h] = l;
+				ids[h] = next++;
+			}
+			sides[s]->id[i] = ids[h];
+		}
+	}
+	free(slot);
+	free(ids);
+	return 0;
+}
+
+/* ---- Myers ------------------------------------------------------------- */
+
+struct td_split {
+	long x, y;		/* split a[0..n) x b[0..m) here */
+	long best;		/* x + y of the furthest forward point */
+};
+
+static void td_mark(bool *changed, long off, long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		changed[off + i] = true;
+}
+
+/*
+ * The search state of td_middle(): forward and backward furthest x per
+ * diagonal (index vmid + k), and how many diagonals at each end ran off
+ * the edit graph.
+ */
+struct td_search {
+	const int *a, *b;
+	long n, m, delta, vmid;
+	long *vf, *vb;
+	long fstart, fend, bstart, bend;
+};
+
+/* Forward round @d; true with the split point in @sp on overlap. */
+static bool td_forward(struct td_search *s, long d, struct td_split *sp)
+{
+	long k, x, y, *vf = s->vf + s->vmid, *vb = s->vb + s->vmid, kb;
+
+	for (k = -d + s->fstart; k <= d - s->fend; k += 2) {
+		if (k == -d || (k != d && vf[k - 1] < vf[k + 1]))
+			x = vf[k + 1];
+		else
+			x = vf[k - 1] + 1;
+		y = x - k;
+		while (x < s->n && y < s->m && s->a[x] == s->b[y])
+			x++, y++;
+		vf[k] = x;
+		if (x > s->n) {
+			s->fend += 2;
+			continue;
+		}
+		if (y > s->m) {
+			s->fstart += 2;
+			continue;
+		}
+		if (x + y > sp->best && x + y < s->n + s->m) {
+			sp->best = x + y;
+			sp->x = x;
+			sp->y = y;
+		}
+		kb = s->delta - k;
+		if ((s->delta & 1) && kb >= -s->vmid && kb < s->vmid &&
+		    vb[kb] != -1 && x >= s->n - vb[kb]) {
+			sp->x = x;
+			sp->y = y;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Backward round @d, on the reversed sequences. */
+static bool td_backward(struct td_search *s, long d, struct td_split *sp)
+{
+	long k, x, y, *vf = s->vf + s->vmid, *vb = s->vb + s->vmid, kf;
+
+	for (k = -d + s->bstart; k <= d - s->bend; k += 2) {
+		if (k == -d || (k != d && vb[k - 1] < vb[k + 1]))
+			x = vb[k + 1];
+		else
+			x = vb[k - 1] + 1;
+		y = x - k;
+		while (x < s->n && y < s->m &&
+		       s->a[s->n - 1 - x] == s->b[s->m - 1 - y])
+			x++, y++;
+		vb[k] = x;
+		if (x > s->n) {
+			s->bend += 2;
+			continue;
+		}
+		if (y > s->m) {
+			s->bstart += 2;
+			continue;
+		}
+		kf = s->delta - k;
+		if (!(s->delta & 1) && kf >= -s->vmid && kf < s->vmid &&
+		    vf[kf] != -1 && vf[kf] >= s->n - x) {
+			sp->x = vf[kf];
+			sp->y = vf[kf] - kf;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Find where to split a[0..n) x b[0..m) (both non-empty, first and last
+ * lines differing) on a shortest edit path, or past the cost limit on the
+ * furthest forward point; false means "mark everything changed".
+ */
+static bool td_middle(struct td_ctx *c, const int *a, const int *b, long n,
+		      long m, struct td_split *sp)
+{
+	struct td_search s = {
+		.a = a, .b = b, .n = n, .m = m, .delta = n - m,
+		.vmid = (n + m + 1) / 2, .vf = c->vf, .vb = c->vb,
+	};
+	long d, i;
+
+	for (i = 0; i < 2 * s.vmid + 2; i++)
+		c->vf[i] = c->vb[i] = -1;
+	c->vf[s.vmid + 1] = 0;
+	c->vb[s.vmid + 1] = 0;
+	sp->best = 0;
+	for (d = 0; d < s.vmid; d++) {
+		if (td_forward(&s, d, sp) || td_backward(&s, d, sp))
+			return true;
+		if (d >= c->max_cost)
+			return sp->best > 0;
+	}
+	return false;
+}
+
+static void td_compare(struct td_ctx *c, long aoff, long n, long boff, long m)
+{
+	const int *a = c->a.id, *b = c->b.id;
+	struct td_split sp;
+
+	while (n && m && a[aoff] == b[boff])
+		aoff++, boff++, n--, m--;
+	while (n && m && a[aoff + n - 1] == b[boff + m - 1])
+		n--, m--;
+	if (!n || !m) {
+		td_mark(c->a.changed, aoff, n);
+		td_mark(c->b.changed, boff, m);
+		return;
+	}
+	if (!td_middle(c, a + aoff, b + boff, n, m, &sp) ||
+	    (sp.x == 0 && sp.y == 0) || (sp.x == n && sp.y == m)) {
+		td_mark(c->a.changed, aoff, n);
+		td_mark(c->b.changed, boff, m);
+		return;
+	}
+	td_compare(c, aoff, sp.x, boff, sp.y);
+	td_compare(c, aoff + sp.x, n - sp.x, boff + sp.y, m - sp.y);
+}
+
+/* ---- hunks ------------------------------------------------------------- */
+
+static int td_line_out(struct kh_buf *out, char tag, const struct td_line *l)
+{
+	int ret = kh_buf_append(out, &tag, 1);
+
+	if (!ret)
+		ret = kh_buf_append(out, l->s, l->len);
+	if (!ret && (!l->len || l->s[l->len - 1] != '\n'))
+		ret = kh_text_puts(out, "\n\\ No newline at end of file\n");
+	return ret;
+}
+
+static int td_range(struct kh_buf *out, char tag, size_t start, size_t len)
+{
+	if (len == 1)
+		return kh_text_printf(out, " %c%zu", tag, start + 1);
+	return kh_text_printf(out, " %c%zu,%zu", tag, len ? start + 1 : start,
+			      len);
+}
+
+/* Print the hunk made of changes @ch[0..nr). */
+static int td_hunk(struct td_ctx *c, const struct td_change *ch, size_t nr,
+		   size_t context, struct kh_buf *out)
+{
+	const struct td_change *last = &ch[nr - 1];
+	size_t lead = ch->a < context ? ch->a : context;
+	size_t a0 = ch->a - lead, b0 = ch->b - lead;
+	size_t a1 = last->a + last->alen, b1 = last->b + last->blen, i, j, k;
+	int ret;
+
+	a1 = a1 + context < c->a.n ? a1 + context : c->a.n;
+	b1 = b1 + (a1 - last->a - last->alen);
+	ret = kh_text_puts(out, "@@");
+	ret = ret ? ret : td_range(out, '-', a0, a1 - a0);
+	ret = ret ? ret : td_range(out, '+', b0, b1 - b0);
+	ret = ret ? ret : kh_text_puts(out, " @@\n");
+	for (i = a0, j = b0, k = 0; !ret && (i < a1 || j < b1);) {
+		if (k < nr && i == ch[k].a) {
+			for (; !ret && i < ch[k].a + ch[k].alen; i++)
+				ret = td_line_out(out, '-', &c->a.lines[i]);
+			for (; !ret && j < ch[k].b + ch[k].blen; j++)
+				ret = td_line_out(out, '+', &c->b.lines[j]);
+			k++;
+			continue;
+		}
+		ret = td_line_out(out, ' ', &c->a.lines[i]);
+		i++, j++;
+	}
+	return ret;
+}
+
+static int td_changes(struct td_ctx *c, struct td_change **out, size_t *nr)
+{
+	size_t i = 0, j = 0, n = 0, cap = 0;
+	struct td_change *ch = NULL, *tmp;
+
+	while (i < c->a.n || j < c->b.n) {
+		if ((i >= c->a.n || !c->a.changed[i]) &&
+		    (j >= c->b.n || !c->b.changed[j])) {
+			i++, j++;
+			continue;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			tmp = realloc(ch, cap * sizeof(*ch));
+			if (!tmp) {
+				free(ch);
+				return -ENOMEM;
+			}
+			ch = tmp;
+		}
+		ch[n].a = i;
+		ch[n].b = j;
+		while (i < c->a.n && c->a.changed[i])
+			i++;
+		while (j < c->b.n && c->b.changed[j])
+			j++;
+		ch[n].alen = i - ch[n].a;
+		ch[n].blen = j - ch[n].b;
+		n++;
+	}
+	*out = ch;
+	*nr = n;
+	return 0;
+}
+
+static int td_output(struct td_ctx *c, const char *aname, const char *bname,
+		     size_t context, struct kh_buf *out)
+{
+	struct td_change *ch;
+	size_t nr, i, first;
+	int ret;
+
+	ret = td_changes(c, &ch, &nr);
+	if (ret || !nr)
+		return ret;
+	ret = kh_text_printf(out, "--- %s\n+++ %s\n", aname, bname);
+	for (i = 1, first = 0; !ret && i <= nr; i++) {
+		if (i < nr &&
+		    ch[i].a - (ch[i - 1].a + ch[i - 1].alen) <= 2 * context)
+			continue;
+		ret = td_hunk(c, ch + first, i - first, context, out);
+		first = i;
+	}
+	free(ch);
+	return ret;
+}
+
+static void td_release(struct td_ctx *c)
+{
+	free(c->a.lines);
+	free(c->a.id);
+	free(c->a.changed);
+	free(c->b.lines);
+	free(c->b.id);
+	free(c->b.changed);
+	free(c->vf);
+	free(c->vb);
+}
+
+static long td_isqrt(long v)
+{
+	long r = 1;
+
+	while (r * r < v)
+		r++;
+	return r;
+}
+
+int kh_textdiff_unified(const char *a, size_t alen, const char *b, size_t blen,
+			const char *aname, const char *bname,
+			unsigned int context, struct kh_buf *out)
+{
+	struct td_ctx c;
+	size_t nv;
+	int ret;
+
+	memset(&c, 0, sizeof(c));
+	ret = td_split(a, alen, &c.a);
+	if (!ret)
+		ret = td_split(b, blen, &c.b);
+	if (!ret)
+		ret = td_number(&c);
+	if (ret)
+		goto out_release;
+	nv = c.a.n + c.b.n + 4;
+	c.vf = calloc(nv, sizeof(*c.vf));
+	c.vb = calloc(nv, sizeof(*c.vb));
+	if (!c.vf || !c.vb) {
+		ret = -ENOMEM;
+		goto out_release;
+	}
+	c.max_cost = td_isqrt((long)(c.a.n + c.b.n)) * 4;
+	if (c.max_cost < 1024)
+		c.max_cost = 1024;
+	td_compare(&c, 0, c.a.n, 0, c.b.n);
+	ret = td_output(&c, aname, bname, context, out);
+out_release:
+	td_release(&c);
+	return ret;
+}

@@ -1,0 +1,631 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * unpack.c - unpacking a headers archive into a directory without trusting
+ * it.  libarchive reads the entries; every write goes through directory
+ * descriptors opened with O_NOFOLLOW from the unpack directory downwards
+ * (openat, mkdirat, linkat, symlinkat), so a planted or archived symbolic
+ * link is never followed.  Absolute paths, "..", device nodes, FIFOs and
+ * sockets are refused, hard links must name a regular file the archive
+ * already wrote, symbolic links are created last and only when they
+ * resolve inside the directory without passing through another link, and
+ * the unpacked size is bounded before any data is written.  The directory
+ * itself must be the caller's own (the class of bcc's CVE-2024-2314).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "error.h"
+#include "unpack.h"
+
+#define ENTRY_COST 512
+
+struct deferred_link {
+	char *path;
+	char *target;
+};
+
+struct unpack_ctx {
+	int root;
+	const char *dir;
+	uint64_t max, used;
+	struct archive *a;
+	struct deferred_link *links;
+	size_t nlinks, alloc_links;
+	struct kh_error *err;
+};
+
+void kh_path_release(struct kh_path *p)
+{
+	free(p->buf);
+	p->buf = NULL;
+	p->n = 0;
+}
+
+int kh_path_split(struct kh_path *p, const char *path, const char **why)
+{
+	char *s, *save = NULL, *tok;
+
+	p->n = 0;
+	p->buf = NULL;
+	if (path[0] == '/') {
+		*why = "absolute path";
+		return -EPERM;
+	}
+	p->buf = strdup(path);
+	if (!p->buf)
+		return -ENOMEM;
+	for (s = p->buf; (tok = strtok_r(s, "/", &save)); s = NULL) {
+		if (!strcmp(tok, "."))
+			continue;
+		if (!strcmp(tok, "..")) {
+			*why = "'..' component";
+			return -EPERM;
+		}
+		if (p->n == KH_UNPACK_MAX_DEPTH) {
+			*why = "too deeply nested";
+			return -EPERM;
+		}
+		p->comp[p->n++] = tok;
+	}
+	return 0;
+}
+
+bool kh_link_target_inside(const struct kh_path *link, const char *target,
+			   const char **why)
+{
+	const char *s = target, *e;
+	long depth = link->n ? (long)link->n - 1 : 0;
+	size_t n;
+
+	if (!*target || target[0] == '/') {
+		*why = *target ? "symbolic link to an absolute path" :
+				 "symbolic link with an empty target";
+		return false;
+	}
+	for (; *s; s = *e ? e + 1 : e) {
+		e = strchrnul(s, '/');
+		n = e - s;
+		if (!n || (n == 1 && s[0] == '.'))
+			continue;
+		if (n == 2 && s[0] == '.' && s[1] == '.') {
+			if (--depth < 0) {
+				*why = "symbolic link pointing outside the directory";
+				return false;
+			}
+			continue;
+		}
+		depth++;
+	}
+	return true;
+}
+
+static int refuse(struct unpack_ctx *c, const char *entry, const char *why)
+{
+	return kh_err(c->err, EPERM, "refusing '%s' in the archive for '%s': %s",
+		      entry, c->dir, why);
+}
+
+static int sys_fail(struct unpack_ctx *c, int code, const char *what,
+		    const char *entry)
+{
+	return kh_err_sys(c->err, code, "cannot %s '%s' in '%s'", what, entry,
+			  c->dir);
+}
+
+/*
+ * Open the directory made of the first @n components of @p, below the
+ * root, never following a link; create missing ones (mode 0755) when
+ * @create.  Return a descriptor the caller closes, or -errno.
+ */
+static int walk_dirs(struct unpack_ctx *c, const struct kh_path *p,
+		     unsigned int n, bool create)
+{
+	int fd = dup(c->root), next;
+	unsigned int i;
+
+	for (i = 0; fd >= 0 && i < n; i++) {
+		next = openat(fd, p->comp[i], O_RDONLY | O_DIRECTORY |
+			      O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 && errno == ENOENT && create) {
+			if (mkdirat(fd, p->comp[i], 0755) && errno != EEXIST)
+				goto out_fail;
+			next = openat(fd, p->comp[i], O_RDONLY | O_DIRECTORY |
+				      O_NOFOLLOW | O_CLOEXEC);
+			if (next >= 0)
+				fchmod(next, 0755);
+		}
+		if (next < 0)
+			goto out_fail;
+		close(fd);
+		fd = next;
+	}
+	return fd < 0 ? -errno : fd;
+out_fail:
+	next = errno == ELOOP || errno == ENOTDIR ? -ENOTDIR : -errno;
+	close(fd);
+	return next;
+}
+
+static int open_parent(struct unpack_ctx *c, const struct kh_path *p,
+		       const char *entry, bool create)
+{
+	int fd = walk_dirs(c, p, p->n - 1, create);
+
+	if (fd == -ENOTDIR)
+		return refuse(c, entry, "a parent is a symbolic link or not a directory");
+	if (fd == -ENOENT)
+		return refuse(c, entry, "its directory does not exist");
+	if (fd < 0)
+		return sys_fail(c, -fd, "open the directory of", entry);
+	return fd;
+}
+
+/* Make room for @name in @dirfd: an old file or link goes, a directory stays. */
+static int clear_slot(struct unpack_ctx *c, int dirfd, const char *name,
+		      const char *entry)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW))
+		return errno == ENOENT ? 0 : sys_fail(c, errno, "inspect", entry);
+	if (S_ISDIR(st.st_mode))
+		return refuse(c, entry, "a directory of that name exists");
+	if (unlinkat(dirfd, name, 0))
+		return sys_fail(c, errno, "replace", entry);
+	return 0;
+}
+
+static int charge(struct unpack_ctx *c, const char *entry, uint64_t bytes)
+{
+	if (bytes > c->max - c->used) {
+		return kh_err(c->err, EFBIG,
+			      "refusing '%s' in the archive for '%s': the unpacked size would exceed %llu bytes (--max-size)",
+			      entry, c->dir, (unsigned long long)c->max);
+	}
+	c->used += bytes;
+	return 0;
+}
+
+static int copy_data(struct unpack_ctx *c, int fd, const char *entry,
+		     int64_t size)
+{
+	const void *buf;
+	size_t len;
+	int64_t off;
+	ssize_t n;
+	int r;
+
+	while ((r = archive_read_data_block(c->a, &buf, &len, &off)) ==
+	       ARCHIVE_OK) {
+		if (off < 0 || (uint64_t)off > (uint64_t)size ||
+		    len > (uint64_t)size - off)
+			return refuse(c, entry, "data beyond the entry's size");
+		while (len) {
+			n = pwrite(fd, buf, len, off);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return sys_fail(c, errno, "write", entry);
+			buf = (const char *)buf + n;
+			len -= n;
+			off += n;
+		}
+	}
+	if (r != ARCHIVE_EOF)
+		return kh_err(c->err, EINVAL, "'%s' in the archive for '%s': %s",
+			      entry, c->dir, archive_error_string(c->a));
+	if (ftruncate(fd, size))
+		return sys_fail(c, errno, "write", entry);
+	return 0;
+}
+
+static int write_file(struct unpack_ctx *c, struct archive_entry *ae,
+		      const struct kh_path *p, const char *entry)
+{
+	int64_t size = archive_entry_size(ae);
+	mode_t mode = archive_entry_perm(ae) & 0111 ? 0755 : 0644;
+	struct timespec ts[2];
+	int dirfd, fd, ret;
+
+	if (size < 0)
+		size = 0;
+	ret = charge(c, entry, size);
+	if (ret)
+		return ret;
+	dirfd = open_parent(c, p, entry, true);
+	if (dirfd < 0)
+		return dirfd;
+	ret = clear_slot(c, dirfd, p->comp[p->n - 1], entry);
+	if (ret)
+		goto out_close_dir;
+	fd = openat(dirfd, p->comp[p->n - 1], O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		ret = sys_fail(c, errno, "create", entry);
+		goto out_close_dir;
+	}
+	ret = copy_data(c, fd, entry, size);
+	ts[0].tv_nsec = UTIME_OMIT;
+	ts[1].tv_sec = archive_entry_mtime(ae);
+	ts[1].tv_nsec = 0;
+	if (!ret && (fchmod(fd, mode) || futimens(fd, ts)))
+		ret = sys_fail(c, errno, "set the mode of", entry);
+	if (close(fd) && !ret)
+		ret = sys_fail(c, errno, "write", entry);
+out_close_dir:
+	close(dirfd);
+	return ret;
+}
+
+static int make_dir(struct unpack_ctx *c, const struct kh_path *p,
+		    const char *entry)
+{
+	int fd;
+
+	if (!p->n)
+		return 0;
+	fd = walk_dirs(c, p, p->n, true);
+	if (fd == -ENOTDIR)
+		return refuse(c, entry, "a symbolic link or file of that name exists");
+	if (fd < 0)
+		return sys_fail(c, -fd, "create directory", entry);
+	close(fd);
+	return 0;
+}
+
+static int make_hardlink(struct unpack_ctx *c, const struct kh_path *p,
+			 const char *entry, const char *target)
+{
+	struct kh_path t;
+	const char *why = NULL;
+	struct stat st;
+	int tfd = -1, dirfd = -1, ret;
+
+	ret = kh_path_split(&t, target, &why);
+	if (ret == -EPERM || (!ret && !t.n)) {
+		ret = refuse(c, entry, why ? why : "hard link to the top");
+		goto out;
+	}
+	if (ret)
+		goto out;
+	tfd = walk_dirs(c, &t, t.n - 1, false);
+	if (tfd < 0 || fstatat(tfd, t.comp[t.n - 1], &st, AT_SYMLINK_NOFOLLOW) ||
+	    !S_ISREG(st.st_mode)) {
+		ret = refuse(c, entry, "hard link to something that is not a file unpacked before it");
+		goto out;
+	}
+	dirfd = open_parent(c, p, entry, true);
+	if (dirfd < 0) {
+		ret = dirfd;
+		goto out;
+	}
+	ret = clear_slot(c, dirfd, p->comp[p->n - 1], entry);
+	if (!ret && linkat(tfd, t.comp[t.n - 1], dirfd, p->comp[p->n - 1], 0))
+		ret = sys_fail(c, errno, "link", entry);
+out:
+	if (dirfd >= 0)
+		close(dirfd);
+	if (tfd >= 0)
+		close(tfd);
+	kh_path_release(&t);
+	return ret;
+}
+
+static int defer_link(struct unpack_ctx *c, const struct kh_path *p,
+		      const char *entry, const char *target)
+{
+	struct deferred_link *l;
+	const char *why;
+	size_t alloc, len = 0, i;
+
+	if (!target)
+		return refuse(c, entry, "symbolic link without a target");
+	if (!kh_link_target_inside(p, target, &why))
+		return refuse(c, entry, why);
+	if (c->nlinks == c->alloc_links) {
+		alloc = c->alloc_links ? c->alloc_links * 2 : 16;
+		l = realloc(c->links, alloc * sizeof(*l));
+		if (!l)
+			return kh_err_sys(c->err, ENOMEM, "'%s'", c->dir);
+		c->links = l;
+		c->alloc_links = alloc;
+	}
+	l = &c->links[c->nlinks++];
+	l->target = strdup(target);
+	l->path = malloc(strlen(entry) + 1);
+	if (!l->path || !l->target)
+		return kh_err_sys(c->err, ENOMEM, "'%s'", c->dir);
+	for (i = 0; i < p->n; i++)
+		len += sprintf(l->path + len, "%s%s", i ? "/" : "", p->comp[i]);
+	return 0;
+}
+
+static const char *type_refusal(mode_t type)
+{
+	switch (type) {
+	case AE_IFCHR:
+	case AE_IFBLK:
+		return "device node";
+	case AE_IFIFO:
+		return "FIFO";
+	case AE_IFSOCK:
+		return "socket";
+	default:
+		return "unsupported entry type";
+	}
+}
+
+static int unpack_entry(struct unpack_ctx *c, struct archive_entry *ae)
+{
+	const char *entry = archive_entry_pathname(ae), *why = NULL;
+	mode_t type = archive_entry_filetype(ae);
+	struct kh_path p;
+	int ret;
+
+	if (!entry)
+		return refuse(c, "?", "unreadable name");
+	ret = charge(c, entry, ENTRY_COST);
+	if (ret)
+		return ret;
+	ret = kh_path_split(&p, entry, &why);
+	if (ret == -EPERM)
+		ret = refuse(c, entry, why);
+	else if (ret)
+		ret = kh_err_sys(c->err, ENOMEM, "'%s'", c->dir);
+	else if (type == AE_IFDIR)
+		ret = make_dir(c, &p, entry);
+	else if (!p.n)
+		ret = refuse(c, entry, "not a directory but names the top");
+	else if (archive_entry_hardlink(ae))
+		ret = make_hardlink(c, &p, entry, archive_entry_hardlink(ae));
+	else if (type == AE_IFREG)
+		ret = write_file(c, ae, &p, entry);
+	else if (type == AE_IFLNK)
+		ret = defer_link(c, &p, entry, archive_entry_symlink(ae));
+	else
+		ret = refuse(c, entry, type_refusal(type));
+	kh_path_release(&p);
+	return ret;
+}
+
+static bool is_link_path(struct unpack_ctx *c, const char *path)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < c->nlinks; i++)
+		if (!strcmp(c->links[i].path, path))
+			return true;
+	return !fstatat(c->root, path, &st, AT_SYMLINK_NOFOLLOW) &&
+	       S_ISLNK(st.st_mode);
+}
+
+/*
+ * Resolve @l's target component by component from its directory: every
+ * intermediate step must be a real directory, not another link (a link
+ * through a link could climb out where the lexical check sees none).
+ */
+static int check_link_path(struct unpack_ctx *c, const struct kh_path *p,
+			   const struct deferred_link *l)
+{
+	char path[4096];
+	const char *s = l->target, *e;
+	size_t len = 0, stack[KH_UNPACK_MAX_DEPTH * 2];
+	unsigned int depth = 0, i;
+
+	for (i = 0; i + 1 < p->n; i++) {
+		len += snprintf(path + len, sizeof(path) - len, "%s%s",
+				len ? "/" : "", p->comp[i]);
+		stack[depth++] = len;
+	}
+	for (; *(e = strchrnul(s, '/')); s = e + 1) {
+		if (e - s == 0 || (e - s == 1 && *s == '.'))
+			continue;
+		if (e - s == 2 && !strncmp(s, "..", 2)) {
+			if (!depth)
+				return refuse(c, l->path, "symbolic link pointing outside the directory");
+			depth--;
+			len = depth ? stack[depth - 1] : 0;
+			path[len] = '\0';
+			continue;
+		}
+		if (depth == KH_UNPACK_MAX_DEPTH * 2 ||
+		    len + (e - s) + 2 >= sizeof(path))
+			return refuse(c, l->path, "symbolic link target too long");
+		len += snprintf(path + len, sizeof(path) - len, "%s%.*s",
+				len ? "/" : "", (int)(e - s), s);
+		stack[depth++] = len;
+		if (is_link_path(c, path))
+			return refuse(c, l->path, "symbolic link through another symbolic link");
+	}
+	return 0;
+}
+
+static int make_links(struct unpack_ctx *c)
+{
+	const char *why = NULL;
+	struct kh_path p;
+	size_t i;
+	int dirfd, ret = 0;
+
+	for (i = 0; !ret && i < c->nlinks; i++) {
+		ret = kh_path_split(&p, c->links[i].path, &why);
+		if (!ret)
+			ret = check_link_path(c, &p, &c->links[i]);
+		kh_path_release(&p);
+	}
+	for (i = 0; !ret && i < c->nlinks; i++) {
+		ret = kh_path_split(&p, c->links[i].path, &why);
+		dirfd = ret ? ret : open_parent(c, &p, c->links[i].path, true);
+		if (!ret && dirfd >= 0) {
+			ret = clear_slot(c, dirfd, p.comp[p.n - 1],
+					 c->links[i].path);
+			if (!ret && symlinkat(c->links[i].target, dirfd,
+					      p.comp[p.n - 1]))
+				ret = sys_fail(c, errno, "create link",
+					       c->links[i].path);
+			close(dirfd);
+		} else if (!ret) {
+			ret = dirfd;
+		}
+		kh_path_release(&p);
+	}
+	return ret;
+}
+
+/*
+ * Open (creating with mode 0700 when missing) the unpack directory and
+ * check it is the caller's own: not a link, same owner, not writable by
+ * others.
+ */
+static int open_root(const char *dir, bool *created_out, struct kh_error *err)
+{
+	struct stat st;
+	bool created = false;
+	int fd;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		if (mkdir(dir, 0700) && errno != EEXIST)
+			return kh_err_sys(err, errno, "cannot create '%s'", dir);
+		created = true;
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	*created_out = created;
+	if (fd < 0) {
+		if (!lstat(dir, &st) && S_ISLNK(st.st_mode))
+			return kh_err(err, EPERM,
+				      "refusing to unpack into '%s': it is a symbolic link",
+				      dir);
+		return kh_err_sys(err, errno, "cannot open '%s'", dir);
+	}
+	if (fstat(fd, &st))
+		goto out_sys;
+	if (st.st_uid != geteuid()) {
+		close(fd);
+		return kh_err(err, EPERM,
+			      "refusing to unpack into '%s': it is owned by uid %u, not by uid %u",
+			      dir, (unsigned int)st.st_uid,
+			      (unsigned int)geteuid());
+	}
+	if (created && fchmod(fd, 0700))
+		goto out_sys;
+	if (!created && (st.st_mode & S_IWOTH)) {
+		close(fd);
+		return kh_err(err, EPERM,
+			      "refusing to unpack into '%s': it is writable by others",
+			      dir);
+	}
+	return fd;
+out_sys:
+	kh_err_sys(err, errno, "cannot open '%s'", dir);
+	close(fd);
+	return -err->code;
+}
+
+/*
+ * Empty the directory open at @dfd, never following a link: what a failed
+ * unpack into a directory it created must not leave behind.
+ */
+static void remove_contents(int dfd)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int sub, fd = dup(dfd);
+
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW))
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			sub = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY |
+				     O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0) {
+				remove_contents(sub);
+				close(sub);
+			}
+			unlinkat(dfd, de->d_name, AT_REMOVEDIR);
+		} else {
+			unlinkat(dfd, de->d_name, 0);
+		}
+	}
+	closedir(d);
+}
+
+static int unpack_all(struct unpack_ctx *c, const void *xz, size_t len)
+{
+	struct archive_entry *ae;
+	int r, ret = 0;
+
+	archive_read_support_filter_xz(c->a);
+	archive_read_support_format_tar(c->a);
+	if (archive_read_open_memory(c->a, xz, len) != ARCHIVE_OK)
+		return kh_err(c->err, EINVAL, "cannot read the archive for '%s': %s",
+			      c->dir, archive_error_string(c->a));
+	while (!ret && (r = archive_read_next_header(c->a, &ae)) != ARCHIVE_EOF) {
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+			return kh_err(c->err, EINVAL,
+				      "cannot read the archive for '%s': %s",
+				      c->dir, archive_error_string(c->a));
+		ret = unpack_entry(c, ae);
+	}
+	return ret ? ret : make_links(c);
+}
+
+int kh_unpack_to_dir(const void *xz, size_t len, const char *dir,
+		     const struct kh_unpack_opts *opts, struct kh_error *err)
+{
+	struct unpack_ctx c;
+	bool created = false;
+	size_t i;
+	int ret;
+
+	memset(&c, 0, sizeof(c));
+	c.dir = dir;
+	c.err = err;
+	c.max = opts && opts->max_size ? opts->max_size :
+		KH_UNPACK_DEFAULT_MAX_SIZE;
+	c.root = open_root(dir, &created, err);
+	if (c.root < 0)
+		return c.root;
+	c.a = archive_read_new();
+	if (!c.a) {
+		ret = kh_err_sys(err, ENOMEM, "cannot unpack into '%s'", dir);
+		goto out_close;
+	}
+	ret = unpack_all(&c, xz, len);
+	archive_read_free(c.a);
+	for (i = 0; i < c.nlinks; i++) {
+		free(c.links[i].path);
+		free(c.links[i].target);
+	}
+	free(c.links);
+out_close:
+	/* A directory we created holds nothing of a failed unpack. */
+	if (ret && created) {
+		remove_contents(c.root);
+		close(c.root);
+		rmdir(dir);
+		return ret;
+	}
+	close(c.root);
+	return ret;
+}

@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Steps 1 and 2: a pristine corpus tree with the integration installed, an
+# O= build of bzImage (tinyconfig + boot options + IKHEADERS=y), booted
+# under qemu; the archive read from /sys/kernel/kheaders.tar.xz in the guest
+# equals kernel/kheaders_data.tar.xz and what `kheaders extract` finds in
+# vmlinux and bzImage.
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/lib-e2e.sh"
+
+e2e_setup || { not_ok "builtin: e2e setup"; exit 0; }
+if e2e_prepare_src "$W/src"; then
+	ok "builtin: pristine copy of the corpus tree, integration installed"
+else
+	not_ok "builtin: preparing '$W/src' failed"
+	exit 0
+fi
+[ ! -e "$W/src/kernel/gen_kheaders.sh" ] && ! grep -q gen_kheaders "$W/src/kernel/Makefile" &&
+	ok "builtin: gen_kheaders.sh gone from the tree" ||
+	not_ok "builtin: gen_kheaders.sh still referenced"
+
+e2e_need_tools "builtin: O= bzImage build" || exit 0
+obj=$W/builtin
+if e2e_build "$W/src" "$obj" y bzImage; then
+	ok "builtin: O= build of bzImage with IKHEADERS=y"
+else
+	not_ok "builtin: O= build of bzImage with IKHEADERS=y (log: $obj.log)"
+	exit 0
+fi
+ar=$obj/kernel/kheaders_data.tar.xz
+grep -q '^cmd_kernel/kheaders_data.tar.xz := .* build ' "$obj/kernel/.kheaders_data.tar.xz.cmd" &&
+	grep -q 'include/linux/kernel.h' "$obj/kernel/.kheaders_data.tar.xz.cmd" &&
+	ok "builtin: archive made by 'kheaders build', its depfile in the .cmd file" ||
+	not_ok "builtin: kernel/.kheaders_data.tar.xz.cmd lacks the kheaders command or its dependencies"
+grep -q 'kheaders.* embed ' "$obj/kernel/.kheaders_data.o.cmd" &&
+	ok "builtin: kheaders_data.o made by 'kheaders embed'" ||
+	not_ok "builtin: kernel/.kheaders_data.o.cmd lacks 'kheaders embed'"
+if tar -tJf "$ar" > "$T/list" 2>"$T/.err" && grep -Eq '(^|/)include/linux/kernel\.h$' "$T/list" &&
+   grep -Eq '(^|/)arch/x86/include/generated/asm/' "$T/list"; then
+	ok "builtin: archive is a tar.xz with $(wc -l < "$T/list") entries"
+else
+	not_ok "builtin: '$ar' is not a tar.xz with include/ and arch/x86/include/generated"
+fi
+echo "# archive: $(fsize "$ar") bytes, sha256 $(sha256 "$ar")"
+
+e2e_initrd "$T/initrd" || not_ok "builtin: initramfs"
+e2e_boot "$obj/arch/x86/boot/bzImage" "$T/initrd" "$obj.boot.log"
+rc=$?
+[ "$rc" = 0 ] && ok "builtin: qemu boot ended by the guest's reboot" ||
+	not_ok "builtin: qemu boot (exit $rc; 124 = timeout; log $obj.boot.log)"
+line=$(e2e_boot_line "$obj.boot.log")
+echo "# booted kernel says: ${line:-nothing}"
+if [ -z "$line" ]; then
+	not_ok "builtin: /init printed no KH-E2E line"
+	tr -d '\r' < "$obj.boot.log" | tail -15 | sed 's/^/#   /'
+else
+	[ "$(field size "$line")" = "$(fsize "$ar")" ] &&
+		[ "$(field stat "$line")" = "$(fsize "$ar")" ] &&
+		ok "builtin: size read from sysfs = archive size" ||
+		not_ok "builtin: sysfs size $(field size "$line") (stat $(field stat "$line")) != $(fsize "$ar")"
+	[ "$(field sha256 "$line")" = "$(sha256 "$ar")" ] &&
+		ok "builtin: sha256 read from sysfs = archive sha256" ||
+		not_ok "builtin: sysfs sha256 differs from kernel/kheaders_data.tar.xz"
+	[ "$(field bounds "$line")" = ok ] &&
+		ok "builtin: reads at and past the end are bounded" ||
+		not_ok "builtin: reads at or past the end not bounded"
+fi
+extract_same "builtin: kheaders extract vmlinux = archive" "$obj/vmlinux" "$ar"
+extract_same "builtin: kheaders extract bzImage = archive" "$obj/arch/x86/boot/bzImage" "$ar"

@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers sourced by every shell-driven test (tests/cli/t_*.sh,
+# tests/corpus/t_*.sh).  Each case prints "ok - NAME", "not ok - NAME" or
+# "skip - NAME: REASON"; tests/run.sh counts them.
+set -u
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+KHEADERS=${KHEADERS:-$TOP/build/kheaders}
+FIXTURES=$TOP/tests/fixtures
+T=$(mktemp -d "${TMPDIR:-/tmp}/kh-test.XXXXXX")
+trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; }
+skip() { echo "skip - $*"; }
+
+# expect NAME CMD...: the command must succeed.
+expect() {
+	local name=$1
+	shift
+	if "$@" >"$T/.out" 2>&1; then
+		ok "$name"
+	else
+		not_ok "$name"
+		sed 's/^/#   /' "$T/.out" | head -20
+	fi
+}
+
+# expect_fail NAME STATUS REGEX CMD...: the command must exit with STATUS
+# and print one line on stderr matching REGEX.
+expect_fail() {
+	local name=$1 status=$2 re=$3 rc
+	shift 3
+	"$@" >"$T/.out" 2>"$T/.err"
+	rc=$?
+	if [ "$rc" -eq "$status" ] && { [ -z "$re" ] || grep -Eq -- "$re" "$T/.err"; }; then
+		ok "$name"
+	else
+		not_ok "$name (exit $rc, want $status; stderr below)"
+		sed 's/^/#   /' "$T/.err" | head -20
+	fi
+}
+
+# same_bytes A B: files are byte-identical.
+same_bytes() { cmp -s "$1" "$2"; }
+
+corpus_env() {
+	"$TOP/scripts/corpus.sh" check || return 1
+	eval "$("$TOP/scripts/corpus.sh" env)"
+	export KH_SRCTREE KH_OBJTREE KH_HEADERS_PKG
+}
