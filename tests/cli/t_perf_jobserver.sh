@@ -73,15 +73,28 @@ expect "fifo style: all three tokens back ($n)" test "$n" -eq 3
 MAKEFLAGS=" -j4 --jobserver-auth=fifo:$T/fifo" timeout 60 "${KB[@]}" -q -v --threads 8 -o "$T/g.tar.xz" 2> "$T/g.err"
 expect "no free token: runs on one thread without waiting" grep -q 'kheaders: 1 threads' "$T/g.err"
 
-# Killed mid-build: the tokens still come back.
+# Killed mid-build: the tokens still come back.  The fault shim stops the
+# build (SIGSTOP) on its first write to the temporary output, so the
+# SIGTERM lands mid-build however fast the machine is.
+source "$TOP/tests/fault/shim.sh"
 printf 'xyz' >&7
-MAKEFLAGS=" -j4 --jobserver-auth=fifo:$T/fifo" "${KB[@]}" -q --threads 8 -o "$T/k.tar.xz" 2>/dev/null &
+rm -f "$T/fault.log"
+MAKEFLAGS=" -j4 --jobserver-auth=fifo:$T/fifo" KH_FAULT=write \
+	KH_FAULT_PATH="*/.k.tar.xz.tmp.*" KH_FAULT_ACTION=stop KH_FAULT_COUNT=1 \
+	KH_FAULT_LOG="$T/fault.log" LD_PRELOAD="$FAULT_SO" \
+	"${KB[@]}" -q --threads 8 -o "$T/k.tar.xz" 2>/dev/null &
 pid=$!
-sleep 0.5
+for _ in $(seq 600); do
+	grep -q '^State:.*stopped' "/proc/$pid/status" 2>/dev/null && break
+	sleep 0.05
+done
+expect "the build was stopped mid-write" test -s "$T/fault.log"
 kill -TERM $pid 2>/dev/null
+kill -CONT $pid 2>/dev/null
 wait $pid
 rc=$?
 n=$(count_tokens)
 expect "SIGTERM mid-build: all three tokens back ($n, exit $rc)" test "$n" -eq 3
+expect "SIGTERM mid-build: exit 143" test "$rc" -eq 143
 expect "... and no partial output" test ! -e "$T/k.tar.xz"
 exec 7>&-

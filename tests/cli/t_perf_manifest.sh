@@ -27,7 +27,6 @@ for i in 1 2 3 4 5; do kb; done
 end=$(date +%s%N)
 ms=$(( (end - start) / 5000000 ))
 echo "# nothing-changed call on the fixture: $ms ms"
-expect "nothing changed: fast ($ms ms per call)" test "$ms" -lt 500
 
 H=$T/src/include/linux/types.h
 size=$(stat -c %s "$H")
