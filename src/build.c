@@ -43,7 +43,7 @@ void kh_build_opts_init(struct kh_build_opts *opts)
 {
 	memset(opts, 0, sizeof(*opts));
 	opts->profile = KH_PROFILE_HEADERS;
-	opts->strip_mode = KH_STRIP_LEXER;
+	opts->strip_mode = KH_STRIP_COMPACT;
 	opts->mtime = KH_DEFAULT_MTIME;
 }
 
@@ -449,8 +449,9 @@ char *kh_build_settings(const struct kh_build_opts *opts)
 
 	xz_opts_for(opts, &xz);
 	kh_xz_filter_string(&xz, 0, filters, sizeof(filters));
-	if (asprintf(&s, "kheaders=%s profile=%d strip=%d mtime=%lld blocks=%u xz=%s",
-		     kh_version(), (int)opts->profile, opts->strip_mode,
+	if (asprintf(&s, "kheaders=%s profile=%d strip=%s mtime=%lld blocks=%u xz=%s",
+		     kh_version(), (int)opts->profile,
+		     kh_strip_mode_name(opts->strip_mode),
 		     (long long)opts->mtime,
 		     opts->block_entries ? opts->block_entries : KH_BLOCK_ENTRIES,
 		     filters) < 0)

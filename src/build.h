@@ -19,9 +19,10 @@
  * entry count and paths only: editing a header, whatever its new size,
  * never moves a boundary; adding or removing one moves a boundary only if
  * the minimum of a window changes (or the block count does).
- * 2400 entries is about 10 MiB of linux 6.1 tar: see docs/performance.md.
+ * 1500 entries is about 6 MiB of linux 6.1 tar (five blocks, the largest
+ * 7.5 MB): see docs/performance.md.
  */
-#define KH_BLOCK_ENTRIES 2400
+#define KH_BLOCK_ENTRIES 1500
 
 /* kh_block_hash() - the path hash the rule compares. */
 uint64_t kh_block_hash(const char *name);

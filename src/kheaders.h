@@ -64,7 +64,7 @@ enum kh_profile {
  * @srclist, @objlist: hermetic mode: read these file lists (one path per
  *	line, relative to the tree or prefixed with it) instead of walking
  * @profile: which directories
- * @strip_mode: enum kh_strip_mode (lexer, compat, none)
+ * @strip_mode: enum kh_strip_mode (compact, lexer, compat, none)
  * @mtime: the one mtime of every entry, seconds since the epoch
  * @threads: worker threads (0: online CPUs); with @jobserver, threads
  *	beyond the first also need a job token each (taken without waiting)

@@ -7,6 +7,9 @@
  * works in place; a removed comment becomes at most one space and its
  * newlines are re-emitted after the next end of a logical line, which keeps
  * every following line at its number without ever ending a directive early.
+ * The compact mode is the same lexer, but the newlines of removed comments
+ * are dropped and so is every logical line that held only comments and
+ * blanks: lines move, as with the stock script, and the archive is smaller.
  * The compat mode replays, byte for byte, the stock script's perl
  * substitution; none copies.
  */
@@ -32,6 +35,9 @@ struct strip_lexer {
 	unsigned char prev;	/* last logical output char ('\n' at start) */
 	unsigned char prev_sig;	/* the same, blanks skipped; kept comments too
 				 * at the start of a logical line */
+	bool compact;		/* KH_STRIP_COMPACT */
+	bool line_removed;	/* a comment was removed on this logical line */
+	size_t line_out;	/* output position where this logical line began */
 };
 
 #define STRIP_NO_MARK SIZE_MAX
@@ -316,10 +322,14 @@ static void strip_block_comment(struct strip_lexer *lx, size_t end)
 			lx->prev = lx->prev_sig = '\n';
 		return;
 	}
-	lx->lf += lf;
-	lx->crlf += crlf;
-	if (lx->prev_sig == '\n')
-		strip_flush_newlines(lx);
+	if (lx->compact) {
+		lx->line_removed = true;
+	} else {
+		lx->lf += lf;
+		lx->crlf += crlf;
+		if (lx->prev_sig == '\n')
+			strip_flush_newlines(lx);
+	}
 	next = strip_skip_splices(lx->in, lx->len, end);
 	lx->r = end;
 	if (!strip_is_space(lx->prev) && next < lx->len &&
@@ -354,6 +364,25 @@ static void strip_trim(struct strip_lexer *lx, size_t e)
 	lx->w -= e - s;
 }
 
+/*
+ * Compact mode: whether the logical line now ending held only removed
+ * comments and blanks (a '\r' of a CRLF included).  A line with a splice
+ * or a kept comment stays.
+ */
+static bool strip_line_is_empty(const struct strip_lexer *lx)
+{
+	size_t i, end = lx->w;
+
+	if (!lx->line_removed)
+		return false;
+	if (end > lx->line_out && lx->out[end - 1] == '\r')
+		end--;
+	for (i = lx->line_out; i < end; i++)
+		if (!strip_is_hws(lx->out[i]))
+			return false;
+	return true;
+}
+
 /* An unspliced newline outside any comment: the end of a logical line. */
 static void strip_newline(struct strip_lexer *lx)
 {
@@ -362,15 +391,24 @@ static void strip_newline(struct strip_lexer *lx)
 	if (e > 0 && lx->out[e - 1] == '\r')
 		e--;
 	strip_trim(lx, e);
-	strip_copy(lx, 1);
+	if (lx->compact && strip_line_is_empty(lx)) {
+		lx->w = lx->line_out;
+		lx->r++;
+	} else {
+		strip_copy(lx, 1);
+	}
 	lx->line++;
 	strip_flush_newlines(lx);
 	lx->prev = lx->prev_sig = '\n';
+	lx->line_out = lx->w;
+	lx->line_removed = false;
 }
 
 static void strip_end_of_input(struct strip_lexer *lx)
 {
 	strip_trim(lx, lx->w);
+	if (lx->compact && strip_line_is_empty(lx))
+		lx->w = lx->line_out;
 	if (lx->prev_sig == '\\') {
 		lx->lf = lx->crlf = 0;
 		return;
@@ -486,8 +524,24 @@ static size_t strip_compat(const char *in, size_t len, char *out)
 	return w + len - r;
 }
 
+static const char *const strip_mode_names[] = {
+	[KH_STRIP_COMPACT] = "compact",
+	[KH_STRIP_LEXER] = "lexer",
+	[KH_STRIP_COMPAT] = "compat",
+	[KH_STRIP_NONE] = "none",
+};
+
+const char *kh_strip_mode_name(enum kh_strip_mode mode)
+{
+	if ((unsigned int)mode >= sizeof(strip_mode_names) / sizeof(*strip_mode_names))
+		return "unknown";
+	return strip_mode_names[mode];
+}
+
 int kh_strip_mode_parse(const char *s)
 {
+	if (!strcmp(s, "compact"))
+		return KH_STRIP_COMPACT;
 	if (!strcmp(s, "lexer"))
 		return KH_STRIP_LEXER;
 	if (!strcmp(s, "compat"))
@@ -507,6 +561,9 @@ int kh_strip(enum kh_strip_mode mode, const char *in, size_t len, char *out,
 	int ret;
 
 	switch (mode) {
+	case KH_STRIP_COMPACT:
+		lx.compact = true;
+		/* fall through */
 	case KH_STRIP_LEXER:
 		ret = strip_lexer_run(&lx, name, err);
 		if (ret)

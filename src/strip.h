@@ -7,6 +7,10 @@
  *   containing "SPDX"; never merges tokens, never adds a newline inside a
  *   logical line, keeps line numbers of the lines that follow (rules in
  *   docs/strip.md).
+ * KH_STRIP_COMPACT: the same lexer, but the newlines inside removed comments
+ *   are dropped, and so is every logical line that held only removed
+ *   comments and blanks (lines move, as with the stock script; blank lines
+ *   of the source stay).  The default: the smallest archive.
  * KH_STRIP_COMPAT: byte for byte what the stock gen_kheaders.sh's perl
  *   substitution s/\/\*((?!SPDX).)*?\*\///smg does to a whole file.
  * KH_STRIP_NONE: a copy.
@@ -19,6 +23,7 @@
 #include "kheaders.h"
 
 enum kh_strip_mode {
+	KH_STRIP_COMPACT,
 	KH_STRIP_LEXER,
 	KH_STRIP_COMPAT,
 	KH_STRIP_NONE,
@@ -42,7 +47,13 @@ enum kh_strip_mode {
 int kh_strip(enum kh_strip_mode mode, const char *in, size_t len, char *out,
 	     size_t *out_len, const char *name, struct kh_error *err);
 
-/* kh_strip_mode_parse() - "lexer", "compat", "none"; -1 if unknown. */
+/*
+ * kh_strip_mode_parse() - "compact", "lexer", "compat", "none"; -1 if
+ * unknown.
+ */
 int kh_strip_mode_parse(const char *s);
+
+/* kh_strip_mode_name() - the name kh_strip_mode_parse() takes. */
+const char *kh_strip_mode_name(enum kh_strip_mode mode);
 
 #endif /* KH_STRIP_H */

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """strip_tokcheck.py - prove that comment stripping changed no C token.
 
-Usage: strip_tokcheck.py ORIG_ROOT STRIPPED_ROOT REL...
+Usage: strip_tokcheck.py [--moved-lines] ORIG_ROOT STRIPPED_ROOT REL...
 
 For each REL, both ORIG_ROOT/REL and STRIPPED_ROOT/REL are lexed with
 clang's raw lexer (`clang -cc1 -dump-raw-tokens`: translation phases 1-3
@@ -19,6 +19,8 @@ compared:
              directive, yet clang flags it);
   lines      a token that begins a logical line sits on the same physical
              line in both files (line numbers of later lines are kept);
+             skipped with --moved-lines, for the compact mode, which drops
+             the lines that held only comments;
   comments   the stripped file's comments are exactly the original's
              // comments and block comments that contain "SPDX", in order
              (plus, possibly, a block comment kept after a stray backslash
@@ -181,7 +183,7 @@ def comments_ok(ca, cb):
     return not left
 
 
-def compare(a, b):
+def compare(a, b, check_lines=True):
     """[] if equivalent, else the first failure of each kind, in words."""
     sa, ca = a
     sb, cb = b
@@ -196,7 +198,7 @@ def compare(a, b):
             why["bol"] = "token %d %r (line %d) %s a logical line" % (
                 i, x[1][:40], x[3],
                 "no longer begins" if x[2] else "now begins")
-        elif x[2] and x[3] != y[3] and "lines" not in why:
+        elif check_lines and x[2] and x[3] != y[3] and "lines" not in why:
             why["lines"] = "token %d %r begins line %d, now line %d" % (
                 i, x[1][:40], x[3], y[3])
     if "tokens" not in why and len(sa) != len(sb):
@@ -208,6 +210,10 @@ def compare(a, b):
 
 
 def main(argv):
+    check_lines = True
+    if len(argv) > 1 and argv[1] == "--moved-lines":
+        check_lines = False
+        argv = argv[1:]
     if len(argv) < 3:
         sys.stderr.write(__doc__)
         return 2
@@ -223,7 +229,7 @@ def main(argv):
         return 2
     for rel in rels:
         a, b = analyse(da[rel]), analyse(db[rel])
-        why = compare(a, b)
+        why = compare(a, b, check_lines)
         if why:
             print("MISMATCH %s: %s" % (rel, "; ".join(why)))
             bad += 1

@@ -103,7 +103,7 @@ int cli_build_option(struct cli_build_args *a, int c, const char *arg,
 		n = kh_strip_mode_parse(arg);
 		if (n < 0)
 			return cli_usage_error(usage,
-				"invalid --strip '%s': want lexer, compat or none",
+				"invalid --strip '%s': want compact, lexer, compat or none",
 				arg);
 		a->opts.strip_mode = n;
 		break;

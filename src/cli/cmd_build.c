@@ -24,7 +24,7 @@
 static const char build_usage[] =
 "usage: kheaders build --srctree DIR [--objtree DIR] --arch SRCARCH -o OUT.tar.xz\n"
 "                      [--depfile FILE] [--timestamp TIME] [--threads N]\n"
-"                      [--strip lexer|compat|none] [--srclist FILE --objlist FILE]\n"
+"                      [--strip compact|lexer|compat|none] [--srclist FILE --objlist FILE]\n"
 "                      [--profile headers|uapi] [--cache DIR | --no-cache]\n"
 "                      [--cache-size SIZE] [--block-entries N] [--force]\n"
 "                      [-v] [-q]\n"
@@ -38,7 +38,7 @@ static const char build_usage[] =
 "output, at most SIZE bytes, default 256M); a manifest of the inputs\n"
 "(.OUT.manifest) lets a call with nothing changed return at once.\n"
 "--force rebuilds anyway.  --block-entries sets the average number of\n"
-"entries per xz block (default 2400; the bytes depend on it).\n";
+"entries per xz block (default 1500; the bytes depend on it).\n";
 
 enum {
 	OPT_DEPFILE = 256, OPT_CACHE, OPT_NO_CACHE, OPT_CACHE_SIZE, OPT_FORCE,

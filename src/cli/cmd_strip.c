@@ -18,11 +18,13 @@
 #define STRIP_MAX_INPUT (1024UL * 1024 * 1024)
 
 static const char strip_usage[] =
-	"usage: kheaders strip [--mode lexer|compat|none] FILE [-o OUT]\n"
+	"usage: kheaders strip [--mode compact|lexer|compat|none] FILE [-o OUT]\n"
 	"   or: kheaders strip [--mode MODE] --output-dir DIR FILE...\n"
 	"\n"
-	"  -m, --mode MODE        lexer (default): C lexer, keeps SPDX comments,\n"
-	"                         never merges tokens or moves lines;\n"
+	"  -m, --mode MODE        compact (default): C lexer, keeps SPDX comments,\n"
+	"                         never merges tokens; lines that held only\n"
+	"                         comments go;\n"
+	"                         lexer: the same, but every line keeps its number;\n"
 	"                         compat: byte for byte the stock perl substitution;\n"
 	"                         none: copy\n"
 	"  -o, --output OUT       write the one FILE's result to OUT (default: stdout)\n"
@@ -200,7 +202,7 @@ static int strip_parse(int argc, char **argv, struct strip_opts *o)
 
 int cmd_strip(int argc, char **argv)
 {
-	struct strip_opts o = { .mode = KH_STRIP_LEXER };
+	struct strip_opts o = { .mode = KH_STRIP_COMPACT };
 	int i, ret, status = 0;
 
 	ret = strip_parse(argc, argv, &o);

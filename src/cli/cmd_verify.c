@@ -16,7 +16,7 @@
 
 static const char verify_usage[] =
 "usage: kheaders verify INPUT [--srctree DIR] [--objtree DIR] [--arch SRCARCH]\n"
-"                       [--timestamp TIME] [--strip lexer|compat|none]\n"
+"                       [--timestamp TIME] [--strip compact|lexer|compat|none]\n"
 "                       [--srclist FILE --objlist FILE] [--profile headers|uapi]\n"
 "                       [--block-entries N] [--threads N] [--unified] [-q]\n"
 "\n"

@@ -13,14 +13,23 @@ printf 'int a;\n/* never closed\n' >"$T/in/bad.h"
 
 printf '/* SPDX-License-Identifier: GPL-2.0 */\n#define A (b)\n\nint c;\n' \
 	>"$T/a.lexer"
+printf '/* SPDX-License-Identifier: GPL-2.0 */\n#define A (b)\nint c;\n' \
+	>"$T/a.compact"
 printf '/* SPDX-License-Identifier: GPL-2.0 */\n#define A(b)\nint c; \n' \
 	>"$T/a.compat"
 
 "$KHEADERS" strip "$T/in/a.h" >"$T/out" 2>"$T/err"
-if [ $? -eq 0 ] && same_bytes "$T/out" "$T/a.lexer" && [ ! -s "$T/err" ]; then
-	ok "lexer is the default, to stdout"
+if [ $? -eq 0 ] && same_bytes "$T/out" "$T/a.compact" && [ ! -s "$T/err" ]; then
+	ok "compact is the default, to stdout"
 else
-	not_ok "lexer is the default, to stdout"
+	not_ok "compact is the default, to stdout"
+fi
+
+"$KHEADERS" strip --mode lexer "$T/in/a.h" >"$T/out"
+if same_bytes "$T/out" "$T/a.lexer"; then
+	ok "--mode lexer keeps the line numbers"
+else
+	not_ok "--mode lexer keeps the line numbers"
 fi
 
 "$KHEADERS" strip --mode compat "$T/in/a.h" >"$T/out"
@@ -48,14 +57,14 @@ else
 fi
 
 expect "-o writes the file" "$KHEADERS" strip "$T/in/a.h" -o "$T/o.h"
-if same_bytes "$T/o.h" "$T/a.lexer"; then
+if same_bytes "$T/o.h" "$T/a.compact"; then
 	ok "-o content"
 else
 	not_ok "-o content"
 fi
 
 "$KHEADERS" strip - <"$T/in/a.h" >"$T/out"
-if same_bytes "$T/out" "$T/a.lexer"; then
+if same_bytes "$T/out" "$T/a.compact"; then
 	ok "'-' reads standard input"
 else
 	not_ok "'-' reads standard input"
@@ -63,7 +72,7 @@ fi
 
 (cd "$T/in" && "$KHEADERS" strip --output-dir "$T/od/deep" a.h sub/b.h) \
 	>"$T/out" 2>&1
-if [ $? -eq 0 ] && same_bytes "$T/od/deep/a.h" "$T/a.lexer" &&
+if [ $? -eq 0 ] && same_bytes "$T/od/deep/a.h" "$T/a.compact" &&
    [ "$(cat "$T/od/deep/sub/b.h")" = "x y // z /* w" ]; then
 	ok "--output-dir keeps relative paths and creates directories"
 else

@@ -24,7 +24,7 @@ fi
 python3 "$TOP/tools/strip_fuzz.py" "$T/in" 20240 1500 120
 (cd "$T/in" && ls | LC_ALL=C sort) >"$T/all"
 # Unterminated comments fail (exit 1); every other file is written.
-(cd "$T/in" && xargs -a "$T/all" "$KHEADERS" strip --output-dir "$T/lexer") \
+(cd "$T/in" && xargs -a "$T/all" "$KHEADERS" strip --mode lexer --output-dir "$T/lexer") \
 	2>"$T/errs"
 (cd "$T/lexer" && ls | LC_ALL=C sort) >"$T/good"
 bad=$(grep -vc "unterminated comment at line" "$T/errs")
@@ -43,6 +43,18 @@ if ! grep -q '^\(MISMATCH\|ERROR\)' "$T/log"; then
 		'/^checked/ { t += $4 } END { print t }' "$T/log") tokens)"
 else
 	not_ok "clang sees the same tokens in every lexer output"
+	grep '^\(MISMATCH\|ERROR\)' "$T/log" | head | sed 's/^/#   /'
+fi
+
+# Compact mode: the same tokens and logical-line starts; lines may move.
+(cd "$T/in" && xargs -a "$T/good" "$KHEADERS" strip --mode compact \
+	--output-dir "$T/compact")
+xargs -a "$T/good" -n 400 -P2 python3 "$TOP/tools/strip_tokcheck.py" \
+	--moved-lines "$T/in" "$T/compact" >"$T/log"
+if ! grep -q '^\(MISMATCH\|ERROR\)' "$T/log"; then
+	ok "clang sees the same tokens in every compact output"
+else
+	not_ok "clang sees the same tokens in every compact output"
 	grep '^\(MISMATCH\|ERROR\)' "$T/log" | head | sed 's/^/#   /'
 fi
 

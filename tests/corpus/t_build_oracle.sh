@@ -4,7 +4,7 @@
 #  (a) --strip compat equals the stock gen_kheaders.sh, entry for entry and
 #      byte for byte (the stock 6.1 script still archives utsversion.h: the
 #      only allowed difference);
-#  (b) the default (lexer) archive is content-equal modulo comments and
+#  (b) the default (compact) archive is content-equal modulo comments and
 #      compiles a tracing program the way bcc does;
 #  (c) sizes and times, stock vs kheaders, from the same run.
 source "$(dirname "$0")/../lib.sh"
@@ -33,7 +33,7 @@ expect "stock gen_kheaders.sh ran (oracle)" test -s "$STOCK"
 	--timestamp "$TS" --strip compat -o "$T/compat.tar.xz"
 t2=$(now)
 "$KHEADERS" build -q --srctree "$KH_SRCTREE" --objtree "$KH_OBJTREE" --arch x86 \
-	--timestamp "$TS" -o "$T/lexer.tar.xz"
+	--timestamp "$TS" -o "$T/default.tar.xz"
 t3=$(now)
 
 tar -tJf "$STOCK" | sed 's|/$||' | grep -vx 'include/generated/utsversion.h\|./include/generated/utsversion.h' | sort > "$T/stock.list"
@@ -42,11 +42,11 @@ expect "compat: same entry names as the stock script (utsversion.h aside)" diff 
 expect "stock archive has utsversion.h (Debian's object tree has one), ours never" bash -c "
 	tar -tJf '$STOCK' | grep -q 'include/generated/utsversion.h' &&
 	! tar -tJf '$T/compat.tar.xz' | grep -q utsversion"
-mkdir -p "$T/u/stock" "$T/u/compat" "$T/u/lexer"
+mkdir -p "$T/u/stock" "$T/u/compat" "$T/u/default"
 tar -xJf "$STOCK" -C "$T/u/stock"
 rm -f "$T/u/stock/include/generated/utsversion.h"
 tar -xJf "$T/compat.tar.xz" -C "$T/u/compat"
-tar -xJf "$T/lexer.tar.xz" -C "$T/u/lexer"
+tar -xJf "$T/default.tar.xz" -C "$T/u/default"
 expect "compat: every entry has the same bytes as the stock script's" diff -r --no-dereference "$T/u/stock" "$T/u/compat"
 n=$(grep -c '\.h$' "$T/compat.list")
 echo "# compared $n headers with the stock script"
@@ -55,15 +55,15 @@ expect "compat: kconfig.h, autoconf.h and the generated uapi trees are there" ba
 	test -f '$T/u/compat/include/generated/autoconf.h' &&
 	test -d '$T/u/compat/include/generated/uapi' &&
 	test -d '$T/u/compat/arch/x86/include/generated/uapi'"
-expect "Module.symvers is nowhere in the archive" bash -c "! tar -tJf '$T/lexer.tar.xz' | grep -q Module.symvers"
-tar -tJf "$T/lexer.tar.xz" | sed 's|/$||' | sort > "$T/lexer.list"
-expect "lexer: same entries as compat" diff -u "$T/compat.list" "$T/lexer.list"
+expect "Module.symvers is nowhere in the archive" bash -c "! tar -tJf '$T/default.tar.xz' | grep -q Module.symvers"
+tar -tJf "$T/default.tar.xz" | sed 's|/$||' | sort > "$T/default.list"
+expect "default (compact): same entries as compat" diff -u "$T/compat.list" "$T/default.list"
 
 # The stock script stores the qcom dt-bindings links as links; ours too
 # when they stay inside, and never a link that leaves the archive.
 expect "no symlink in the archive points outside it" bash -c "
-	cd '$T/u/lexer' && find . -type l | while read -r l; do
-		t=\$(realpath -m \"\$l\"); case \$t in '$T/u/lexer'/*) test -e \"\$t\" || exit 1;; *) exit 1;; esac
+	cd '$T/u/default' && find . -type l | while read -r l; do
+		t=\$(realpath -m \"\$l\"); case \$t in '$T/u/default'/*) test -e \"\$t\" || exit 1;; *) exit 1;; esac
 	done"
 
 # bcc compiles its programs against the unpacked archive like this.
@@ -79,7 +79,7 @@ int kprobe__do_exit(struct pt_regs *ctx)
 	return task->pid + BPF_MAP_TYPE_HASH + sizeof(struct bpf_map_def);
 }
 C
-grep -q 'struct bpf_map_def' "$T/u/lexer/include/linux/bpf.h" 2>/dev/null || sed -i 's/ + sizeof(struct bpf_map_def)//' "$T/prog.c"
+grep -q 'struct bpf_map_def' "$T/u/default/include/linux/bpf.h" 2>/dev/null || sed -i 's/ + sizeof(struct bpf_map_def)//' "$T/prog.c"
 bcc_compile() {
 	local h=$1
 	clang -target x86_64-unknown-linux-gnu -emit-llvm -c -O2 -nostdinc \
@@ -96,13 +96,13 @@ bcc_compile() {
 		-Wno-tautological-compare -Wno-unknown-warning-option \
 		-fno-stack-protector -o "$2" "$T/prog.c"
 }
-expect "a tracing program (linux/sched.h, linux/bpf.h) compiles against the lexer archive, bcc-style" \
-	bcc_compile "$T/u/lexer" "$T/prog.bc"
+expect "a tracing program (linux/sched.h, linux/bpf.h) compiles against the default archive, bcc-style" \
+	bcc_compile "$T/u/default" "$T/prog.bc"
 expect "... and against the compat archive" bcc_compile "$T/u/compat" "$T/prog2.bc"
 
-ss=$(wc -c < "$STOCK") cs=$(wc -c < "$T/compat.tar.xz") ls=$(wc -c < "$T/lexer.tar.xz")
+ss=$(wc -c < "$STOCK") cs=$(wc -c < "$T/compat.tar.xz") ls=$(wc -c < "$T/default.tar.xz")
 printf '# stock gen_kheaders.sh: %d bytes, %.1f s wall\n' "$ss" "$(echo "$t1 - $t0" | bc)"
 printf '# kheaders --strip compat: %d bytes, %.1f s wall\n' "$cs" "$(echo "$t2 - $t1" | bc)"
-printf '# kheaders (lexer):        %d bytes, %.1f s wall\n' "$ls" "$(echo "$t3 - $t2" | bc)"
+printf '# kheaders (compact):      %d bytes, %.1f s wall\n' "$ls" "$(echo "$t3 - $t2" | bc)"
 printf '# liblzma %s\n' "$("$KHEADERS" --version | sed 's/.*liblzma //; s/)//')"
-expect "lexer archive is no larger than the stock script's" test "$ls" -le "$ss"
+expect "default archive is no larger than the stock script's" test "$ls" -le "$ss"

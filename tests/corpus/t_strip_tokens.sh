@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Lexer-mode stripping changes no C token, on every header of linux 6.1 for
-# x86 (include/, arch/x86/include/, the object tree's include/ and
+# Lexer and compact stripping change no C token, on every header of linux
+# 6.1 for x86 (include/, arch/x86/include/, the object tree's include/ and
 # arch/x86/include/generated/) and arm64 (include/ again, with
 # arch/arm64/include/): clang's raw lexer sees the same non-comment tokens,
-# the same tokens beginning a logical line, on the same lines
-# (tools/strip_tokcheck.py).  The checker is first shown to fail on
+# the same tokens beginning a logical line, and with the lexer mode on the
+# same lines (tools/strip_tokcheck.py).  The checker is first shown to fail on
 # hand-made mutants and on the stock perl substitution's asm.h.
 source "$(dirname "$0")/../lib.sh"
 
@@ -54,6 +54,15 @@ for m in nl:"now begins a logical line" merge:"tokens: token 1" \
 		sed 's/^/#   /' <<<"$out"
 	fi
 done
+# Compact mode moves lines: --moved-lines lets that pass, nothing else.
+out=$(python3 "$CHECK" --moved-lines "$W/m/orig" "$W/m/mut" shift.h nl.h merge.h)
+if grep -q "MISMATCH nl.h" <<<"$out" && grep -q "MISMATCH merge.h" <<<"$out" &&
+   ! grep -q "MISMATCH shift.h" <<<"$out"; then
+	ok "checker with --moved-lines: moved lines pass, mutants still fail"
+else
+	not_ok "checker with --moved-lines: moved lines pass, mutants still fail"
+	sed 's/^/#   /' <<<"$out"
+fi
 
 asm=arch/x86/include/asm/asm.h
 mkdir -p "$W/perl/$(dirname $asm)"
@@ -74,38 +83,42 @@ list() {
 	(cd "$1" && shift && find "$@" -name '*.h' -type f | LC_ALL=C sort)
 }
 
-# check_group NAME ROOT DIR...: strip the group's headers, run the checker
-# on them two processes at a time, print its counts.
+# check_group MODE NAME ROOT DIR...: strip the group's headers, run the
+# checker on them two processes at a time, print its counts.
 check_group() {
-	local name=$1 root=$2 out=$W/s/$1
-	shift 2
+	local mode=$1 name=$2 root=$3 out=$W/s/$1-$2 flag=
+	shift 3
+	[ "$mode" = compact ] && flag=--moved-lines
 	list "$root" "$@" >"$W/$name.list"
 	if ! (cd "$root" && xargs -a "$W/$name.list" -d '\n' \
-		"$KHEADERS" strip --output-dir "$out") 2>"$W/$name.err"; then
-		not_ok "strip $name headers"
+		"$KHEADERS" strip --mode "$mode" --output-dir "$out") 2>"$W/$name.err"; then
+		not_ok "$mode: strip $name headers"
 		sed 's/^/#   /' "$W/$name.err" | head
 		return
 	fi
 	xargs -a "$W/$name.list" -d '\n' -P2 -n 120 \
-		python3 "$CHECK" "$root" "$out" >"$W/$name.log"
+		python3 "$CHECK" $flag "$root" "$out" >"$W/$name.log"
 	if grep -q '^\(MISMATCH\|ERROR\)' "$W/$name.log"; then
-		not_ok "lexer keeps every token of $name"
+		not_ok "$mode keeps every token of $name"
 		grep '^\(MISMATCH\|ERROR\)' "$W/$name.log" | head | sed 's/^/#   /'
 		return
 	fi
 	awk -v n="$name" '/^checked/ { f += $2; t += $4; l += $6; c += $9 }
 		END { printf "%s %d %d %d %d\n", n, f, t, l, c }' \
-		"$W/$name.log" >>"$W/counts"
-	ok "lexer keeps every token of $name ($(wc -l <"$W/$name.list") files)"
+		"$W/$name.log" >>"$W/counts.$mode"
+	ok "$mode keeps every token of $name ($(wc -l <"$W/$name.list") files)"
+	rm -rf "$out"
 }
 
+for mode in lexer compact; do
 start=$(date +%s)
-: >"$W/counts"
-check_group include "$KH_SRCTREE" include
-check_group x86 "$KH_SRCTREE" arch/x86/include
-check_group x86-obj "$KH_OBJTREE" include arch/x86/include/generated
-check_group arm64 "$KH_SRCTREE" arch/arm64/include
+: >"$W/counts.$mode"
+check_group $mode include "$KH_SRCTREE" include
+check_group $mode x86 "$KH_SRCTREE" arch/x86/include
+check_group $mode x86-obj "$KH_OBJTREE" include arch/x86/include/generated
+check_group $mode arm64 "$KH_SRCTREE" arch/arm64/include
 secs=$(($(date +%s) - start))
+echo "# --mode $mode:"
 
 awk -v secs="$secs" '
 	{ f[$1] = $2; t[$1] = $3; l[$1] = $4; c[$1] = $5 }
@@ -121,4 +134,5 @@ awk -v secs="$secs" '
 		printf "# distinct files %d, tokens %d, in %d s\n",
 			f["include"] + f["x86"] + f["x86-obj"] + f["arm64"],
 			t["include"] + t["x86"] + t["x86-obj"] + t["arm64"], secs
-	}' "$W/counts"
+	}' "$W/counts.$mode"
+done

@@ -52,6 +52,11 @@ static void lex(const char *in, const char *want)
 	check_mode(KH_STRIP_LEXER, in, want);
 }
 
+static void compact(const char *in, const char *want)
+{
+	check_mode(KH_STRIP_COMPACT, in, want);
+}
+
 static void compat(const char *in, const char *want)
 {
 	check_mode(KH_STRIP_COMPAT, in, want);
@@ -522,6 +527,65 @@ Test(strip_compat, many_failing_openers_stay_linear, .timeout = 20)
 	free(out);
 }
 
+/* ---- compact: the lexer, comment-only lines dropped ------------------- */
+
+Test(strip_compact, comment_only_lines_go)
+{
+	compact("a;\n/* x */\nb;\n", "a;\nb;\n");
+	compact("a;\n\t/* x */  \nb;\n", "a;\nb;\n");
+	compact("/*\n * doc\n */\nint f(void);\n", "int f(void);\n");
+	compact("a;\n/* x */ /* y */\nb;\n", "a;\nb;\n");
+}
+
+Test(strip_compact, source_blank_lines_stay)
+{
+	compact("a;\n\n   \nb;\n", "a;\n\n   \nb;\n");
+	compact("a;\n\n/* x */\n\nb;\n", "a;\n\n\nb;\n");
+}
+
+Test(strip_compact, comment_newlines_dropped_mid_line)
+{
+	compact("int a; /* x\n y */ int b;\n", "int a;  int b;\n");
+	compact("int a; /* x\n y */\nint b;\n", "int a;\nint b;\n");
+}
+
+Test(strip_compact, directive_stays_whole)
+{
+	compact("#define A /* x\n y */ 1\nint b;\n", "#define A  1\nint b;\n");
+	compact("/* x\n */ #define A 1\n", " #define A 1\n");
+}
+
+Test(strip_compact, kept_comments_keep_their_lines)
+{
+	compact("/* SPDX-License-Identifier: GPL-2.0 */\n/* x */\na;\n",
+		"/* SPDX-License-Identifier: GPL-2.0 */\na;\n");
+	compact("// c\n/* x */\n", "// c\n");
+}
+
+Test(strip_compact, spliced_lines_are_never_dropped)
+{
+	/* Dropping the comment line would splice "int d;" into the macro. */
+	compact("#define B \\\n/* c */\nint d;\n", "#define B \\\n\nint d;\n");
+	compact("/* a */ \\\n/* b */\nx;\n", " \\\n\nx;\n");
+}
+
+Test(strip_compact, crlf_comment_line_goes)
+{
+	compact("a;\r\n/* x */\r\nb;\r\n", "a;\r\nb;\r\n");
+}
+
+Test(strip_compact, last_line_without_newline)
+{
+	compact("a;\n/* x */", "a;\n");
+	compact("/* x */", "");
+	compact("a; /* x */", "a;");
+}
+
+Test(strip_compact, literals_untouched)
+{
+	compact("s = \"/* x */\";\n/* y */\n", "s = \"/* x */\";\n");
+}
+
 /* ---- none and mode names ----------------------------------------------- */
 
 Test(strip_none, copies_everything)
@@ -531,9 +595,12 @@ Test(strip_none, copies_everything)
 
 Test(strip_mode, names_parse)
 {
+	cr_assert_eq(kh_strip_mode_parse("compact"), KH_STRIP_COMPACT);
 	cr_assert_eq(kh_strip_mode_parse("lexer"), KH_STRIP_LEXER);
 	cr_assert_eq(kh_strip_mode_parse("compat"), KH_STRIP_COMPAT);
 	cr_assert_eq(kh_strip_mode_parse("none"), KH_STRIP_NONE);
 	cr_assert_eq(kh_strip_mode_parse("perl"), -1);
 	cr_assert_eq(kh_strip_mode_parse(""), -1);
+	cr_assert_str_eq(kh_strip_mode_name(KH_STRIP_COMPACT), "compact");
+	cr_assert_str_eq(kh_strip_mode_name(KH_STRIP_NONE), "none");
 }
