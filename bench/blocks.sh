@@ -10,7 +10,7 @@ set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 KHEADERS=${1:-$TOP/build/kheaders}
 shift || true
-ENTRIES=${*:-800 1200 1700 2400 3400 7000}
+ENTRIES=${*:-1000 1200 1500 1700 2400 3400 7000}
 TS="2026-01-01 00:00:00 UTC"
 EDIT=include/linux/sched.h
 
