@@ -540,14 +540,11 @@ const char *kh_strip_mode_name(enum kh_strip_mode mode)
 
 int kh_strip_mode_parse(const char *s)
 {
-	if (!strcmp(s, "compact"))
-		return KH_STRIP_COMPACT;
-	if (!strcmp(s, "lexer"))
-		return KH_STRIP_LEXER;
-	if (!strcmp(s, "compat"))
-		return KH_STRIP_COMPAT;
-	if (!strcmp(s, "none"))
-		return KH_STRIP_NONE;
+	size_t i;
+
+	for (i = 0; i < sizeof(strip_mode_names) / sizeof(*strip_mode_names); i++)
+		if (!strcmp(s, strip_mode_names[i]))
+			return (int)i;
 	return -1;
 }
 
