@@ -365,9 +365,9 @@ static void strip_trim(struct strip_lexer *lx, size_t e)
 }
 
 /*
- * Compact mode: whether the logical line now ending held only removed
- * comments and blanks (a '\r' of a CRLF included).  A line with a splice
- * or a kept comment stays.
+ * Compact mode (only it sets line_removed): whether the logical line now
+ * ending held only removed comments and blanks (a '\r' of a CRLF
+ * included).  A line with a splice or a kept comment stays.
  */
 static bool strip_line_is_empty(const struct strip_lexer *lx)
 {
@@ -391,7 +391,7 @@ static void strip_newline(struct strip_lexer *lx)
 	if (e > 0 && lx->out[e - 1] == '\r')
 		e--;
 	strip_trim(lx, e);
-	if (lx->compact && strip_line_is_empty(lx)) {
+	if (strip_line_is_empty(lx)) {
 		lx->w = lx->line_out;
 		lx->r++;
 	} else {
@@ -407,7 +407,7 @@ static void strip_newline(struct strip_lexer *lx)
 static void strip_end_of_input(struct strip_lexer *lx)
 {
 	strip_trim(lx, lx->w);
-	if (lx->compact && strip_line_is_empty(lx))
+	if (strip_line_is_empty(lx))
 		lx->w = lx->line_out;
 	if (lx->prev_sig == '\\') {
 		lx->lf = lx->crlf = 0;

@@ -149,10 +149,7 @@ env KH_FAULT=write KH_FAULT_PATH="*/.k.tar.xz.tmp.*" KH_FAULT_ACTION=stop \
 	--arch x86 -o "$OUT" --depfile "$DEP" --timestamp $NEWTS \
 	>/dev/null 2>"$T/.err" &
 pid=$!
-for _ in $(seq 200); do
-	grep -q '^State:.*stopped' "/proc/$pid/status" 2>/dev/null && break
-	sleep 0.05
-done
+wait_stopped "$pid"
 ls -A "$T/out" | grep -q '\.tmp\.' && had_tmp=1 || had_tmp=0
 kill -TERM "$pid"
 kill -CONT "$pid"

@@ -84,10 +84,7 @@ MAKEFLAGS=" -j4 --jobserver-auth=fifo:$T/fifo" KH_FAULT=write \
 	KH_FAULT_LOG="$T/fault.log" LD_PRELOAD="$FAULT_SO" \
 	"${KB[@]}" -q --threads 8 -o "$T/k.tar.xz" 2>/dev/null &
 pid=$!
-for _ in $(seq 600); do
-	grep -q '^State:.*stopped' "/proc/$pid/status" 2>/dev/null && break
-	sleep 0.05
-done
+wait_stopped "$pid"
 expect "the build was stopped mid-write" test -s "$T/fault.log"
 kill -TERM $pid 2>/dev/null
 kill -CONT $pid 2>/dev/null

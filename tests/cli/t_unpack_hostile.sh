@@ -44,7 +44,7 @@ truncate -s 10G sparse && printf x >> sparse
 tar --format=gnu --sparse -cf - sparse | xz > bomb.tar.xz
 rm -f sparse
 
-stamp() { sleep 0.05; touch "$T/stamp"; }
+stamp() { settle; touch "$T/stamp"; }
 # untouched NAME: nothing under canary/ or work/ changed since the stamp,
 # apart from the unpack directory itself.
 untouched() {

@@ -22,5 +22,16 @@ faulty() {
 	env "${vars[@]}" KH_FAULT_LOG="$T/fault.log" LD_PRELOAD="$FAULT_SO" "$@"
 }
 
+# wait_stopped PID: wait (up to 30 s) until PID is stopped, as the shim's
+# "stop" action leaves it.
+wait_stopped() {
+	local _
+	for _ in $(seq 600); do
+		grep -q '^State:.*stopped' "/proc/$1/status" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # fault_fired: the last faulty run really injected something.
 fault_fired() { [ -s "$T/fault.log" ]; }
