@@ -38,6 +38,14 @@ KH_CFLAGS  = -std=gnu11 $(OPT) $(WARN) $(SANFLAGS) -fPIC -fvisibility=hidden \
 	     -D_GNU_SOURCE -DKH_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CFLAGS)
 KH_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
+# The command line sees only the public header: src/cli/ is compiled with
+# -I of a folder holding kheaders.h alone, and linked against the shared
+# library (run from the build folder through an $ORIGIN rpath; installed,
+# through $ORIGIN/../lib or the system's search path).
+PUB_INC   := $(B)/include
+CLI_CFLAGS = -I$(PUB_INC)
+CLI_RPATH := -Wl,-rpath,'$$ORIGIN' -Wl,-rpath,'$$ORIGIN/../lib'
+
 LIB_SRCS  := $(sort $(wildcard src/*.c))
 CLI_SRCS  := $(sort $(wildcard src/cli/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
@@ -50,7 +58,7 @@ LIBA      := $(B)/libkheaders.a
 LIBSO     := $(B)/libkheaders.so.0
 UNIT_BIN  := $(B)/tests/unit-tests
 
-.PHONY: man all deps deps-if-needed check check-unit check-cli check-corpus check-e2e \
+.PHONY: man all deps deps-if-needed check check-unit check-cli check-corpus check-e2e check-boundary \
 	e2e demo install bench fuzz clean
 
 all: $(KHEADERS) $(LIBA) $(LIBSO)
@@ -59,9 +67,13 @@ $(B)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KH_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/obj/cli/%.o: src/cli/%.c
+$(PUB_INC)/kheaders.h: src/kheaders.h
 	@mkdir -p $(dir $@)
-	$(CC) $(KH_CFLAGS) -MMD -MP -c -o $@ $<
+	cp $< $@
+
+$(B)/obj/cli/%.o: src/cli/%.c $(PUB_INC)/kheaders.h
+	@mkdir -p $(dir $@)
+	$(CC) $(KH_CFLAGS) $(CLI_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/obj/tests/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
@@ -74,12 +86,14 @@ $(LIBA): $(LIB_OBJS)
 $(LIBSO): $(LIB_OBJS)
 	$(CC) -shared -Wl,-soname,libkheaders.so.0 $(KH_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(KHEADERS): $(CLI_OBJS) $(LIBA)
-	$(CC) $(KH_LDFLAGS) -o $@ $(CLI_OBJS) $(LIBA) $(PKG_LIBS)
+$(KHEADERS): $(CLI_OBJS) $(LIBSO)
+	$(CC) $(KH_LDFLAGS) -o $@ $(CLI_OBJS) $(LIBSO) $(CLI_RPATH)
 
-$(UNIT_BIN): $(UNIT_OBJS) $(LIBA)
+# The unit tests also cover the command line's formatting (format.c).
+$(UNIT_BIN): $(UNIT_OBJS) $(LIBA) $(B)/obj/cli/format.o
 	@mkdir -p $(dir $@)
-	$(CC) $(KH_LDFLAGS) -o $@ $(UNIT_OBJS) $(LIBA) $(PKG_LIBS) -lcriterion
+	$(CC) $(KH_LDFLAGS) -o $@ $(UNIT_OBJS) $(B)/obj/cli/format.o $(LIBA) \
+		$(PKG_LIBS) -lcriterion
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
 
@@ -98,7 +112,7 @@ check: deps-if-needed
 		echo "  (real corpus unavailable: the real-kernel suites will skip)"
 	@rm -f $(RESULTS)
 	@status=0; \
-	for t in check-unit check-cli check-corpus $(if $(filter 1,$(SANITIZE)),,check-e2e); do \
+	for t in check-boundary check-unit check-cli check-corpus $(if $(filter 1,$(SANITIZE)),,check-e2e); do \
 		KH_RESULTS=$(RESULTS) $(MAKE) --no-print-directory $$t || status=1; \
 	done; \
 	tests/summary.sh $(RESULTS) || status=1; \
@@ -111,6 +125,37 @@ check-unit: $(UNIT_BIN)
 		sed -n 's/.*Tested: \([0-9]*\) | Passing: \([0-9]*\) | Failing: \([0-9]*\) | Crashing: \([0-9]*\).*/unit \2 \3 \4/p' \
 			$(RESULTS).unit | awk '{print $$1, $$2, $$3 + $$4, 0}' >> $(if $(KH_RESULTS),$(KH_RESULTS),/dev/null); \
 		rm -f $(RESULTS).unit; exit $$status
+
+# The library's boundary: every src/cli/ file compiles, copied away from
+# src/, with only kheaders.h to include (a private header would fail), and
+# the binary needs libkheaders.so.0.
+BOUNDARY := $(B)/boundary
+check-boundary: $(KHEADERS)
+	@echo "== library boundary"
+	@rm -rf $(BOUNDARY) && mkdir -p $(BOUNDARY)/cli $(BOUNDARY)/include && \
+	cp src/cli/*.c src/cli/*.h $(BOUNDARY)/cli/ && \
+	cp src/kheaders.h $(BOUNDARY)/include/ && \
+	pass=0; fail=0; \
+	for f in $(BOUNDARY)/cli/*.c; do \
+		if $(CC) $(KH_CFLAGS) -I$(BOUNDARY)/include -fsyntax-only $$f; then \
+			pass=$$((pass + 1)); \
+		else \
+			echo "not ok: $${f##*/} needs more than kheaders.h"; fail=$$((fail + 1)); \
+		fi; \
+	done; \
+	if ldd $(KHEADERS) | grep -q 'libkheaders\.so\.0 => .*$(notdir $(LIBSO))'; then \
+		pass=$$((pass + 1)); \
+	else \
+		echo "not ok: $(KHEADERS) is not linked against libkheaders.so.0"; fail=$$((fail + 1)); \
+	fi; \
+	if nm -D --defined-only $(LIBSO) | awk '$$3 !~ /^kh_/ {bad = 1; print "not ok: exported " $$3} END {exit bad}'; then \
+		pass=$$((pass + 1)); \
+	else \
+		fail=$$((fail + 1)); \
+	fi; \
+	echo "boundary $$pass $$fail 0" >> $(if $(KH_RESULTS),$(KH_RESULTS),/dev/null); \
+	echo "$$pass passed, $$fail failed"; \
+	test $$fail = 0
 
 check-cli: $(KHEADERS)
 	@echo "== command-line tests"

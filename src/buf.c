@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * buf.c - growable byte buffers, the currency between pipeline stages.
+ * buf.c - growable byte buffers, the currency between pipeline stages,
+ * with git strbuf's promise: once anything has been added, data[len] is a
+ * NUL byte, so text in a buffer is a C string without a copy.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,9 +32,9 @@ int kh_buf_reserve(struct kh_buf *buf, size_t extra)
 	size_t want, alloc;
 	uint8_t *p;
 
-	if (extra > SIZE_MAX - buf->len)
+	if (extra >= SIZE_MAX - buf->len)
 		return -ENOMEM;
-	want = buf->len + extra;
+	want = buf->len + extra + 1;
 	if (want <= buf->alloc)
 		return 0;
 	alloc = buf->alloc ? buf->alloc : 4096;
@@ -41,7 +45,16 @@ int kh_buf_reserve(struct kh_buf *buf, size_t extra)
 		return -ENOMEM;
 	buf->data = p;
 	buf->alloc = alloc;
+	buf->data[buf->len] = 0;
 	return 0;
+}
+
+void kh_buf_setlen(struct kh_buf *buf, size_t len)
+{
+	if (!buf->alloc)
+		return;
+	buf->len = len < buf->alloc ? len : buf->alloc - 1;
+	buf->data[buf->len] = 0;
 }
 
 int kh_buf_append(struct kh_buf *buf, const void *data, size_t len)
@@ -49,13 +62,42 @@ int kh_buf_append(struct kh_buf *buf, const void *data, size_t len)
 	int ret;
 
 	if (!len)
-		return 0;
+		return kh_buf_reserve(buf, 0);
 	ret = kh_buf_reserve(buf, len);
 	if (ret)
 		return ret;
 	memcpy(buf->data + buf->len, data, len);
-	buf->len += len;
+	kh_buf_setlen(buf, buf->len + len);
 	return 0;
+}
+
+int kh_buf_addstr(struct kh_buf *buf, const char *s)
+{
+	return kh_buf_append(buf, s, strlen(s));
+}
+
+int kh_buf_addf(struct kh_buf *buf, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -EINVAL;
+	if (kh_buf_reserve(buf, (size_t)n))
+		return -ENOMEM;
+	va_start(ap, fmt);
+	vsnprintf((char *)buf->data + buf->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	buf->len += n;
+	return 0;
+}
+
+const char *kh_buf_str(const struct kh_buf *buf)
+{
+	return buf->alloc ? (const char *)buf->data : "";
 }
 
 const char *kh_version(void)

@@ -17,8 +17,6 @@
 #include "cache.h"
 #include "collect.h"
 #include "error.h"
-#include "fileio.h"
-#include "strip.h"
 #include "tarball.h"
 #include "timestamp.h"
 #include "xzblocks.h"
@@ -457,6 +455,14 @@ char *kh_build_settings(const struct kh_build_opts *opts)
 		     filters) < 0)
 		return NULL;
 	return s;
+}
+
+void kh_build_compression(char *buf, size_t size)
+{
+	struct kh_xz_opts xz;
+
+	kh_xz_opts_init(&xz);
+	kh_xz_filter_string(&xz, 8 << 20, buf, size);
 }
 
 /* More threads for the compressor if make has freed tokens meanwhile. */

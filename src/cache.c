@@ -21,7 +21,6 @@
 
 #include "cache.h"
 #include "error.h"
-#include "fileio.h"
 
 #define CACHE_MAGIC "KHBLK\0\0\1"
 #define CACHE_HDR (8 + KH_SHA256_LEN + 8 + 8 + 8 + KH_SHA256_LEN)

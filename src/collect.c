@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "collect.h"
+#include "path.h"
 #include "error.h"
-#include "fileio.h"
 
 struct walk {
 	struct kh_source_list *list;
@@ -50,42 +50,6 @@ void kh_source_list_release(struct kh_source_list *list)
 	free(list->v);
 	free(list->deps);
 	kh_source_list_init(list);
-}
-
-bool kh_path_normalize(char *path)
-{
-	char *out = path, *p = path;
-	size_t depth = 0;
-	bool last = false;
-
-	if (*p == '/')
-		return false;
-	while (!last) {
-		char *end = strchrnul(p, '/');
-		size_t n = end - p;
-
-		last = !*end;
-		if (n == 0 || (n == 1 && p[0] == '.')) {
-			/* an empty or "." component */
-		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
-			if (!depth)
-				return false;
-			depth--;
-			out--;
-			while (out > path && out[-1] != '/')
-				out--;
-		} else {
-			memmove(out, p, n);
-			out += n;
-			*out++ = '/';
-			depth++;
-		}
-		p = end + 1;
-	}
-	if (out > path)
-		out--;
-	*out = '\0';
-	return true;
 }
 
 static char *path_join(const char *a, const char *b)
@@ -376,24 +340,6 @@ static struct kh_source *find_source(struct kh_source_list *list,
 	return bsearch(&key, list->v, list->nr, sizeof(*list->v), cmp_source_name);
 }
 
-/* The lexical target of a relative link, as an archive name. */
-static char *link_target_name(const char *name, const char *target)
-{
-	const char *slash = strrchr(name, '/');
-	char *cand;
-
-	if (target[0] == '/')
-		return NULL;
-	if (asprintf(&cand, "%.*s%s", slash ? (int)(slash - name) + 1 : 0,
-		     name, target) < 0)
-		return NULL;
-	if (!kh_path_normalize(cand)) {
-		free(cand);
-		return NULL;
-	}
-	return cand;
-}
-
 static int follow_link(struct kh_source *s, struct stat *st, char **target,
 		       struct kh_error *err)
 {
@@ -455,7 +401,7 @@ static int resolve_links(struct kh_source_list *list, struct kh_error *err)
 
 		if (!targets[i])
 			continue;
-		cand = link_target_name(s->name, targets[i]);
+		cand = kh_path_link_target(s->name, targets[i]);
 		if (cand)
 			t = find_source(list, cand);
 		free(cand);

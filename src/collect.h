@@ -44,8 +44,4 @@ void kh_source_list_release(struct kh_source_list *list);
 int kh_collect(const struct kh_build_opts *opts, struct kh_source_list *list,
 	       struct kh_error *err);
 
-/* kh_path_normalize() - fold "." and ".." of a relative path in place;
- * false if it climbs above its start or is absolute. */
-bool kh_path_normalize(char *path);
-
 #endif /* KH_COLLECT_H */

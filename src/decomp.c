@@ -13,16 +13,15 @@
 
 #include <bzlib.h>
 #include <lz4.h>
-#include <lzma.h>
 #include <zlib.h>
 #include <zstd.h>
 
 #include "decomp.h"
 #include "error.h"
+#include "xzread.h"
 
 #define DECOMP_CHUNK (1u << 20)
 #define LZ4_LEGACY_BLOCK (8u << 20)
-#define LZMA_MEMLIMIT (1ull << 30)
 
 static const char *const comp_names[KH_COMP_COUNT] = {
 	[KH_COMP_GZIP] = "gzip",
@@ -39,7 +38,7 @@ static const struct {
 	size_t len;
 } comp_prefix[KH_COMP_COUNT] = {
 	[KH_COMP_GZIP] = { "\x1f\x8b\x08", 3 },
-	[KH_COMP_XZ] = { "\xfd" "7zXZ\0", 6 },
+	[KH_COMP_XZ] = { (const char *)kh_xz_magic, KH_XZ_MAGIC_LEN },
 	[KH_COMP_LZMA] = { "\x5d\0\0", 3 },
 	[KH_COMP_LZ4] = { "\x02\x21\x4c\x18", 4 },
 	[KH_COMP_ZSTD] = { "\x28\xb5\x2f\xfd", 4 },
@@ -95,7 +94,8 @@ bool kh_comp_magic_at(enum kh_comp fmt, const uint8_t *p, size_t avail)
 	case KH_COMP_GZIP:
 		return avail >= 10 && !(p[3] & 0xe0);
 	case KH_COMP_XZ:
-		return avail >= 12 && p[6] == 0 && !(p[7] & 0xf0);
+		return avail >= 12 && kh_xz_magic_at(p, avail) && p[6] == 0 &&
+		       !(p[7] & 0xf0);
 	case KH_COMP_LZMA:
 		return lzma_header_plausible(p, avail);
 	case KH_COMP_LZ4:
@@ -213,35 +213,32 @@ static int decode_lzma_family(const struct decomp_ctx *c, const uint8_t *in,
 			      size_t len, size_t max_out, struct kh_buf *out,
 			      size_t *consumed)
 {
-	lzma_stream ls = LZMA_STREAM_INIT;
-	size_t base = out->len, room;
-	lzma_ret lret;
-	int ret = 0;
+	unsigned int flags = c->fmt == KH_COMP_LZMA ? KH_XZ_ALONE : 0;
+	size_t base = out->len, room, got;
+	struct kh_xz_reader r;
+	struct kh_error why;
+	int ret;
 
-	if (c->fmt == KH_COMP_XZ)
-		lret = lzma_stream_decoder(&ls, LZMA_MEMLIMIT, 0);
-	else
-		lret = lzma_alone_decoder(&ls, LZMA_MEMLIMIT);
-	if (lret != LZMA_OK)
+	ret = kh_xz_reader_init(&r, in, len, flags, UINT64_MAX, NULL, &why);
+	if (ret == -ENOMEM)
 		return kh_err_sys(c->err, ENOMEM, "'%s': liblzma", c->name);
-	ls.next_in = in;
-	ls.avail_in = len;
-	do {
+	if (ret)
+		return decomp_fail(c, -ret, why.msg);
+	while (!kh_xz_reader_done(&r)) {
 		room = out_room(out, base, max_out, &ret);
 		if (!room) {
 			ret = ret ? ret : decomp_too_big(c, max_out);
 			break;
 		}
-		ls.next_out = out->data + out->len;
-		ls.avail_out = room;
-		lret = lzma_code(&ls, LZMA_FINISH);
-		out->len += room - ls.avail_out;
-	} while (lret == LZMA_OK);
-	if (!ret && lret != LZMA_STREAM_END)
-		ret = decomp_fail(c, lret == LZMA_MEM_ERROR ? ENOMEM : EBADMSG,
-				  kh_lzma_strerror(lret));
-	*consumed = ls.total_in;
-	lzma_end(&ls);
+		ret = kh_xz_read(&r, out->data + out->len, room, &got, &why);
+		kh_buf_setlen(out, out->len + got);
+		if (ret) {
+			ret = decomp_fail(c, -ret, why.msg);
+			break;
+		}
+	}
+	*consumed = kh_xz_reader_in(&r);
+	kh_xz_reader_end(&r);
 	return ret;
 }
 

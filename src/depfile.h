@@ -16,10 +16,6 @@
  */
 int kh_depfile_escape(struct kh_buf *out, const char *path);
 
-/*
- * kh_depfile_format() - append the whole depfile text to @out.
- */
-int kh_depfile_format(struct kh_buf *out, const char *target,
-		      char *const *deps, size_t nr, struct kh_error *err);
+/* kh_depfile_format() is public (kheaders.h). */
 
 #endif /* KH_DEPFILE_H */

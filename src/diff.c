@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <lzma.h>
 
-#include "diff.h"
 #include "digest.h"
 #include "error.h"
 #include "listing.h"
+#include "path.h"
 #include "textdiff.h"
+#include "xzread.h"
 
 #define DIFF_MAX_ENTRY	((size_t)64 << 20)
 #define DIFF_PASS_BYTES	((size_t)256 << 20)
@@ -280,64 +280,30 @@ static int diff_step(struct diff_set *sa, struct diff_set *sb, size_t *ia,
 
 /* ---- tar streams ------------------------------------------------------- */
 
-struct diff_stream {
-	lzma_stream strm;
-	const uint8_t *raw;	/* not xz: the bytes themselves */
-	size_t left;
-	bool end;
-};
-
-static const uint8_t diff_xz_magic[6] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
-
-static int diff_stream_init(struct diff_stream *s,
+static int diff_stream_init(struct kh_xz_reader *r,
 			    const struct kh_headers_src *src,
 			    struct kh_error *err)
 {
-	lzma_stream init = LZMA_STREAM_INIT;
+	struct kh_error why;
 
-	memset(s, 0, sizeof(*s));
-	s->strm = init;
-	if (src->len < sizeof(diff_xz_magic) ||
-	    memcmp(src->xz, diff_xz_magic, sizeof(diff_xz_magic))) {
-		s->raw = src->xz;
-		s->left = src->len;
-		return 0;
-	}
-	if (lzma_stream_decoder(&s->strm, UINT64_MAX, LZMA_CONCATENATED) !=
-	    LZMA_OK)
+	if (kh_xz_reader_init(r, src->xz, src->len,
+			      KH_XZ_PLAIN_OK | KH_XZ_CONCATENATED, UINT64_MAX,
+			      NULL, &why))
 		return kh_err_sys(err, ENOMEM, "cannot decompress '%s'",
 				  src->name);
-	s->strm.next_in = src->xz;
-	s->strm.avail_in = src->len;
 	return 0;
 }
 
-/* Fill @buf with up to @want bytes of the tar stream; *got says how many. */
-static int diff_stream_read(struct diff_stream *s, const char *name,
+/* Fill @buf with up to @want bytes of the tar stream; *@got says how many. */
+static int diff_stream_read(struct kh_xz_reader *r, const char *name,
 			    uint8_t *buf, size_t want, size_t *got,
 			    struct kh_error *err)
 {
-	lzma_ret r;
+	struct kh_error why;
 
-	if (s->raw) {
-		*got = want < s->left ? want : s->left;
-		memcpy(buf, s->raw, *got);
-		s->raw += *got;
-		s->left -= *got;
-		return 0;
-	}
-	s->strm.next_out = buf;
-	s->strm.avail_out = want;
-	while (s->strm.avail_out && !s->end) {
-		r = lzma_code(&s->strm, LZMA_FINISH);
-		if (r == LZMA_STREAM_END)
-			s->end = true;
-		else if (r != LZMA_OK)
-			return kh_err(err, EINVAL,
-				      "'%s': corrupt xz stream (liblzma error %d)",
-				      name, (int)r);
-	}
-	*got = want - s->strm.avail_out;
+	if (kh_xz_read(r, buf, want, got, &why))
+		return kh_err(err, EINVAL, "'%s': corrupt xz stream (%s)",
+			      name, why.msg);
 	return 0;
 }
 
@@ -345,7 +311,7 @@ static int diff_tar_equal(const struct kh_headers_src *a,
 			  const struct kh_headers_src *b, bool *equal,
 			  struct kh_error *err)
 {
-	struct diff_stream sa, sb;
+	struct kh_xz_reader sa, sb;
 	uint8_t *ba, *bb;
 	size_t na, nb;
 	int ret;
@@ -370,9 +336,9 @@ static int diff_tar_equal(const struct kh_headers_src *a,
 			break;
 		*equal = na == 0;
 	} while (na);
-	lzma_end(&sb.strm);
+	kh_xz_reader_end(&sb);
 out_end_a:
-	lzma_end(&sa.strm);
+	kh_xz_reader_end(&sa);
 out_free:
 	free(ba);
 	return ret;
@@ -472,36 +438,6 @@ int kh_diff_dirs(const char *a, const char *b, const struct kh_diff_opts *opts,
 	return kh_diff(&sa, &sb, opts, res, err);
 }
 
-int kh_diff_describe(const struct kh_diff_item *item, struct kh_buf *out)
-{
-	static const struct {
-		unsigned int bit;
-		const char *name;
-	} aspects[] = {
-		{ KH_DIFF_TYPE, "type" },
-		{ KH_DIFF_CONTENT, "content" },
-		{ KH_DIFF_LINK, "link target" },
-		{ KH_DIFF_MODE, "mode" },
-		{ KH_DIFF_OWNER, "owner" },
-		{ KH_DIFF_MTIME, "mtime" },
-	};
-	const char *sep = "";
-	size_t i;
-	int ret = kh_text_puts(out, "");
-
-	if (item->kind != KH_DIFF_CHANGED)
-		return ret;
-	if (item->what == KH_DIFF_MTIME)
-		return kh_text_puts(out, "mtime only");
-	for (i = 0; !ret && i < sizeof(aspects) / sizeof(aspects[0]); i++) {
-		if (!(item->what & aspects[i].bit))
-			continue;
-		ret = kh_text_printf(out, "%s%s", sep, aspects[i].name);
-		sep = ", ";
-	}
-	return ret;
-}
-
 /* ---- unified patches --------------------------------------------------- */
 
 struct diff_fetch {
@@ -584,22 +520,22 @@ static int diff_patch_name(struct kh_buf *out, const char *prefix,
 	int ret;
 
 	if (!path)
-		return kh_text_puts(out, "/dev/null");
+		return kh_buf_addstr(out, "/dev/null");
 	for (; *p; p++)
 		if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '\\')
 			quote = true;
 	if (!quote)
-		return kh_text_printf(out, "%s%s", prefix, path);
-	ret = kh_text_printf(out, "\"%s", prefix);
+		return kh_buf_addf(out, "%s%s", prefix, path);
+	ret = kh_buf_addf(out, "\"%s", prefix);
 	for (p = (const unsigned char *)path; !ret && *p; p++) {
 		if (*p == '"' || *p == '\\')
-			ret = kh_text_printf(out, "\\%c", *p);
+			ret = kh_buf_addf(out, "\\%c", *p);
 		else if (*p < ' ' || *p == 0x7f)
-			ret = kh_text_printf(out, "\\%03o", *p);
+			ret = kh_buf_addf(out, "\\%03o", *p);
 		else
 			ret = kh_buf_append(out, p, 1);
 	}
-	return ret ? ret : kh_text_puts(out, "\"");
+	return ret ? ret : kh_buf_addstr(out, "\"");
 }
 
 struct diff_texts {
@@ -628,10 +564,10 @@ static int diff_item_patch(const struct kh_diff_item *it,
 	an = (const char *)t->aname.data;
 	bn = (const char *)t->bname.data;
 	if ((has_a && it->a.binary) || (has_b && it->b.binary))
-		return kh_text_printf(out, "Binary files %s and %s differ\n",
+		return kh_buf_addf(out, "Binary files %s and %s differ\n",
 				      an, bn);
 	if (t->too_big)
-		return kh_text_printf(out, "Files %s and %s differ (too large to show)\n",
+		return kh_buf_addf(out, "Files %s and %s differ (too large to show)\n",
 				      an, bn);
 	return kh_textdiff_unified((const char *)t->a->data, t->a->len,
 				   (const char *)t->b->data, t->b->len, an, bn,

@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 #include "elfobj.h"
+#include "xzread.h"
 #include "error.h"
-#include "fileio.h"
 
 #define NOTE_GNU_STACK ".note.GNU-stack"
 #define END_SUFFIX "_end"
@@ -84,23 +84,6 @@ bool elfobj_valid_section(const char *name)
 	return true;
 }
 
-bool elfobj_xz_complete(const void *data, size_t len)
-{
-	const uint8_t *p = data;
-	lzma_stream_flags head, foot;
-
-	while (len >= 4 && !memcmp(p + len - 4, "\0\0\0\0", 4))
-		len -= 4;
-	if (len < 2 * LZMA_STREAM_HEADER_SIZE)
-		return false;
-	if (lzma_stream_header_decode(&head, p) != LZMA_OK)
-		return false;
-	if (lzma_stream_footer_decode(&foot, p + len -
-				      LZMA_STREAM_HEADER_SIZE) != LZMA_OK)
-		return false;
-	return foot.backward_size <= len - 2 * LZMA_STREAM_HEADER_SIZE;
-}
-
 static void opts_names(const struct kh_embed_opts *opts, const char **section,
 		       const char **symbol)
 {
@@ -137,7 +120,7 @@ int kh_embed_check_payload(const void *data, size_t len, const char *name,
 		return kh_err(err, EINVAL,
 			      "'%s' is empty (use --raw to embed it anyway)",
 			      name);
-	if (!elfobj_xz_complete(data, len))
+	if (!kh_xz_stream_complete(data, len))
 		return kh_err(err, EINVAL,
 			      "'%s' is not a complete xz stream (use --raw to embed it anyway)",
 			      name);

@@ -38,10 +38,4 @@ bool elfobj_valid_symbol(const char *name);
 /* elfobj_valid_section() - @name is a section name we may write. */
 bool elfobj_valid_section(const char *name);
 
-/*
- * elfobj_xz_complete() - @data starts with an xz stream header and ends
- * with a matching stream footer (and optional stream padding).
- */
-bool elfobj_xz_complete(const void *data, size_t len);
-
 #endif /* KH_ELFOBJ_H */

@@ -24,13 +24,6 @@ int kh_err(struct kh_error *err, int code, const char *fmt, ...)
 int kh_err_sys(struct kh_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/*
- * kh_one_line() - escape the control characters of the message @msg (a
- * buffer of @size bytes) in place: "\n", "\t", "\xNN".  Every message
- * goes through it, so a hostile file name cannot split or forge lines.
- */
-void kh_one_line(char *msg, size_t size);
-
 /* kh_err_prefix() - prepend "<context>: " to an already recorded message. */
 void kh_err_prefix(struct kh_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

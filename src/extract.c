@@ -11,11 +11,11 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "decomp.h"
 #include "error.h"
-#include "fileio.h"
 #include "scan.h"
 
 #define IMAGE_MAX_DECODED (1ull << 30)
@@ -24,6 +24,7 @@
 #define MAX_CONTAINER_TRIES 4096
 #define MAX_TRIED_LISTED 4
 #define XZ_DONE_MAX 64
+#define XZ_SINK (64u << 10)
 
 struct extract_ctx {
 	const uint8_t *data;
@@ -128,8 +129,8 @@ static bool search_xz_tars(struct extract_ctx *c, const uint8_t *d,
 			continue;
 		(*checked)++;
 		kh_buf_init(&tar);
-		hit = !kh_xz_check(d + pos, len - pos, ARCHIVE_MAX_DECODED,
-				   &slen, &tar, &why) &&
+		hit = !kh_xz_decode(d + pos, len - pos, ARCHIVE_MAX_DECODED,
+				    &tar, SIZE_MAX, &slen, NULL, &why) &&
 		      kh_tar_has_headers(tar.data, tar.len);
 		kh_buf_release(&tar);
 		if (hit) {
@@ -260,28 +261,49 @@ static int search_containers(struct extract_ctx *c, struct kh_buf *out,
 	return 0;
 }
 
-/* The input is the archive itself: one xz stream holding a tar. */
-static bool is_xz_file(struct extract_ctx *c, struct kh_span *span)
+/* Decode the rest of @r; true when the stream ends cleanly. */
+static bool xz_drain(struct kh_xz_reader *r)
 {
 	struct kh_error why;
-	struct kh_buf head;
-	size_t slen = 0;
-	bool tar;
+	uint8_t *sink;
+	size_t got;
+	int ret = 0;
 
-	if (!kh_comp_magic_at(KH_COMP_XZ, c->data, c->len))
+	sink = malloc(XZ_SINK);
+	if (!sink)
 		return false;
-	kh_buf_init(&head);
-	kh_decompress(KH_COMP_XZ, c->data, c->len, 512, &head, NULL, c->name,
-		      0, &why);
-	tar = kh_tar_looks_like(head.data, head.len);
-	kh_buf_release(&head);
-	if (!tar || kh_xz_check(c->data, c->len, ARCHIVE_MAX_DECODED, &slen,
-				NULL, &why))
+	while (!ret && !kh_xz_reader_done(r))
+		ret = kh_xz_read(r, sink, XZ_SINK, &got, &why);
+	free(sink);
+	return !ret;
+}
+
+/*
+ * The input is the archive itself: one xz stream holding a tar (stream
+ * padding allowed after it).  Decoded once: its first block says whether
+ * it holds a tar at all, the rest that it is whole.
+ */
+static bool is_xz_file(struct extract_ctx *c, struct kh_span *span)
+{
+	struct kh_xz_reader r;
+	struct kh_error why;
+	uint8_t head[512];
+	size_t got = 0;
+	bool whole;
+
+	if (!kh_comp_magic_at(KH_COMP_XZ, c->data, c->len) ||
+	    kh_xz_reader_init(&r, c->data, c->len, 0, ARCHIVE_MAX_DECODED,
+			      NULL, &why))
 		return false;
+	whole = !kh_xz_read(&r, head, sizeof(head), &got, &why) &&
+		kh_tar_looks_like(head, got) && xz_drain(&r);
 	span->off = 0;
-	span->len = c->len;
-	if (kh_xz_span_valid(c->data, span, ARCHIVE_MAX_DECODED, &why))
-		span->len = slen;
+	span->len = kh_xz_reader_in(&r);
+	kh_xz_reader_end(&r);
+	if (!whole)
+		return false;
+	if (kh_xz_padding_only(c->data + span->len, c->len - span->len))
+		span->len = c->len;
 	return true;
 }
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "error.h"
-#include "fileio.h"
+#include "kheaders.h"
 
 #define OUTFILE_SLOTS 32
 

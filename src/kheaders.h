@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 #ifdef __cplusplus
@@ -34,21 +35,274 @@ struct kh_error {
 	char msg[KH_ERROR_MSG_MAX];
 };
 
-/* Growable byte buffer; the owner frees it with kh_buf_release(). */
+/*
+ * struct kh_buf - growable byte buffer with git strbuf's promise: once
+ * anything has been added (or reserved), @data[@len] is a NUL byte, so a
+ * buffer of text is a C string (kh_buf_str()).  The owner frees it with
+ * kh_buf_release().  Writers that fill @data directly after
+ * kh_buf_reserve() finish with kh_buf_setlen().
+ */
 struct kh_buf {
 	uint8_t *data;
 	size_t len;
 	size_t alloc;
 };
 
+/* kh_buf_init() - an empty buffer; allocates nothing. */
 KH_EXPORT void kh_buf_init(struct kh_buf *buf);
+/* kh_buf_release() - free the contents; @buf is empty again. */
 KH_EXPORT void kh_buf_release(struct kh_buf *buf);
+/*
+ * kh_buf_reserve() - room for @extra more bytes and the terminating NUL.
+ * Return: 0 or -ENOMEM.
+ */
 KH_EXPORT int kh_buf_reserve(struct kh_buf *buf, size_t extra);
+/*
+ * kh_buf_setlen() - set the length (within what is reserved) and write the
+ * terminating NUL.
+ */
+KH_EXPORT void kh_buf_setlen(struct kh_buf *buf, size_t len);
+/* kh_buf_append() - append @len bytes.  Return: 0 or -ENOMEM. */
 KH_EXPORT int kh_buf_append(struct kh_buf *buf, const void *data, size_t len);
+/* kh_buf_addstr() - append a C string.  Return: 0 or -ENOMEM. */
+KH_EXPORT int kh_buf_addstr(struct kh_buf *buf, const char *s);
+/* kh_buf_addf() - append formatted text.  Return: 0, -ENOMEM, -EINVAL. */
+KH_EXPORT int kh_buf_addf(struct kh_buf *buf, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* kh_buf_str() - the contents as a C string ("" when nothing was added). */
+KH_EXPORT const char *kh_buf_str(const struct kh_buf *buf);
+
+/*
+ * kh_one_line() - escape the control characters of the message @msg (a
+ * buffer of @size bytes) in place: "\n", "\t", "\xNN".  Every library
+ * message goes through it, so a hostile file name cannot split or forge
+ * lines; front ends pass their own messages through it too.
+ */
+KH_EXPORT void kh_one_line(char *msg, size_t size);
 
 /* Version string of the library and of the liblzma it runs with. */
 KH_EXPORT const char *kh_version(void);
 KH_EXPORT const char *kh_lzma_version(void);
+
+/* ---- strip ------------------------------------------------------------ */
+
+/*
+ * enum kh_strip_mode - how comments are removed from headers.
+ * @KH_STRIP_COMPACT: the lexer below, but the newlines inside removed
+ *	comments are dropped, and so is every logical line that held only
+ *	removed comments and blanks (lines move, as with the stock script;
+ *	blank lines of the source stay).  The default: the smallest archive.
+ * @KH_STRIP_LEXER: a C lexer (phases 1-3: line splices, string and
+ *	character literals, // and block comments) removes block comments,
+ *	except those containing "SPDX"; never merges tokens, never adds a
+ *	newline inside a logical line, keeps line numbers of the lines that
+ *	follow (rules in docs/strip.md).
+ * @KH_STRIP_COMPAT: byte for byte what the stock gen_kheaders.sh's perl
+ *	substitution s/\/\*((?!SPDX).)*?\*\///smg does to a whole file.
+ * @KH_STRIP_NONE: a copy.
+ */
+enum kh_strip_mode {
+	KH_STRIP_COMPACT,
+	KH_STRIP_LEXER,
+	KH_STRIP_COMPAT,
+	KH_STRIP_NONE,
+};
+
+/**
+ * kh_strip() - strip comments from one header held in memory.
+ * @mode: see enum kh_strip_mode
+ * @in: the header's bytes (need not be NUL terminated)
+ * @len: their number
+ * @out: caller's buffer of at least @len bytes; may equal @in (in place)
+ * @out_len: set to the number of bytes written (never more than @len)
+ * @name: the header's name, for error messages
+ * @err: filled on failure
+ *
+ * Pure: no allocation, no I/O; linear in @len.
+ *
+ * Return: 0, or -EINVAL for an unterminated block comment (lexer modes),
+ * with @err saying "'<name>': unterminated comment at line N".  On failure
+ * the contents of @out (so of @in, in place) are unspecified.
+ */
+KH_EXPORT int kh_strip(enum kh_strip_mode mode, const char *in, size_t len,
+		       char *out, size_t *out_len, const char *name,
+		       struct kh_error *err);
+
+/**
+ * kh_strip_mode_parse() - the mode named @s.
+ * @s: "compact", "lexer", "compat" or "none"
+ *
+ * Return: the mode, or -1 if @s names none.
+ */
+KH_EXPORT int kh_strip_mode_parse(const char *s);
+
+/**
+ * kh_strip_mode_name() - the name kh_strip_mode_parse() takes for @mode.
+ * @mode: a mode
+ *
+ * Return: a static string ("unknown" for a value out of range).
+ */
+KH_EXPORT const char *kh_strip_mode_name(enum kh_strip_mode mode);
+
+/* ---- timestamps ------------------------------------------------------- */
+
+/* The mtime used when nothing is given: 2000-01-01 00:00:00 UTC. */
+#define KH_DEFAULT_MTIME 946684800LL
+
+/**
+ * kh_timestamp_parse() - parse a time the way kernel users pass it
+ * (KBUILD_BUILD_TIMESTAMP, SOURCE_DATE_EPOCH, --timestamp), independent of
+ * TZ and locale.
+ * @s: "@SECONDS"; ISO 8601 "YYYY-MM-DD[ T]HH:MM[:SS][.frac][ ]
+ *	[Z|UTC|GMT|+HH[:]MM|-HH[:]MM]" (no zone means UTC); date(1)'s default
+ *	"Sun Nov 22 10:29:29 UTC 2026" (zone UTC/GMT/+hhmm or none); a bare
+ *	date "YYYY-MM-DD"
+ * @out: seconds since the epoch, UTC
+ * @err: filled on failure
+ *
+ * Return: 0, or -EINVAL with @err naming @s.
+ */
+KH_EXPORT int kh_timestamp_parse(const char *s, int64_t *out,
+				 struct kh_error *err);
+
+/**
+ * kh_timestamp_format() - @t as "YYYY-MM-DDTHH:MM:SSZ" (UTC, proleptic
+ * Gregorian, any 64-bit value), independent of TZ and locale.
+ * @t: seconds since the epoch
+ * @out: receives the NUL-terminated text
+ */
+KH_EXPORT void kh_timestamp_format(int64_t t, char out[48]);
+
+/* ---- files: whole reads, atomic writes -------------------------------- */
+
+/**
+ * kh_read_file() - read all of @path into @out (appended), through a single
+ * open descriptor.
+ * @path: the file
+ * @max: fail with -EFBIG rather than read more than this many bytes
+ * @out: receives the contents
+ * @err: filled on failure
+ *
+ * Return: 0 or -errno.
+ */
+KH_EXPORT int kh_read_file(const char *path, size_t max, struct kh_buf *out,
+			   struct kh_error *err);
+
+/**
+ * kh_read_fd() - kh_read_file() on an open descriptor.
+ * @fd: read to its end; not closed
+ * @name: for messages only
+ * @max: as for kh_read_file()
+ * @out: receives the contents
+ * @err: filled on failure
+ *
+ * Return: 0 or -errno.
+ */
+KH_EXPORT int kh_read_fd(int fd, const char *name, size_t max,
+			 struct kh_buf *out, struct kh_error *err);
+
+/*
+ * struct kh_outfile - an output being written: a temporary file beside the
+ * destination, fsync'd and renamed over it on commit, so a failure (or a
+ * signal, through kh_outfile_cleanup_all()) never leaves a partial output
+ * and never destroys the previous good one.  Zero-initialise it.
+ * @path: destination, owned
+ * @tmp: temporary file beside it, owned
+ * @fd: open on @tmp (the caller may fstat() or futimens() it)
+ * @slot: index in the signal-cleanup registry, or -1
+ */
+struct kh_outfile {
+	char *path;
+	char *tmp;
+	int fd;
+	int slot;
+};
+
+/* kh_outfile_open() - create the temporary file for @path. */
+KH_EXPORT int kh_outfile_open(struct kh_outfile *of, const char *path,
+			      struct kh_error *err);
+/* kh_outfile_write() - append @len bytes to the temporary file. */
+KH_EXPORT int kh_outfile_write(struct kh_outfile *of, const void *data,
+			       size_t len, struct kh_error *err);
+/*
+ * kh_outfile_commit() - fsync, give the file mode 0666 & ~umask, rename it
+ * over the destination and fsync the directory.  On failure the temporary
+ * file is removed; in every case @of is released.  Return: 0 or -errno.
+ */
+KH_EXPORT int kh_outfile_commit(struct kh_outfile *of, struct kh_error *err);
+/* kh_outfile_abort() - remove the temporary file and release @of. */
+KH_EXPORT void kh_outfile_abort(struct kh_outfile *of);
+/* kh_write_file_atomic() - open, write @len bytes, commit. */
+KH_EXPORT int kh_write_file_atomic(const char *path, const void *data,
+				   size_t len, struct kh_error *err);
+/*
+ * kh_outfile_cleanup_all() - unlink every temporary file still open.
+ * Async-signal-safe: meant for a SIGINT/SIGTERM handler.
+ */
+KH_EXPORT void kh_outfile_cleanup_all(void);
+
+/* ---- what a build leaves beside its output ----------------------------- */
+
+/**
+ * kh_depfile_format() - append a make depfile to @out: the target, every
+ * input, and a phony rule per input so that a deleted header does not
+ * break make.
+ * @out: receives the text
+ * @target: the rule's target
+ * @deps: the inputs (kh_build_result.deps)
+ * @nr: their number
+ * @err: filled on failure
+ *
+ * Return: 0, -EINVAL for a path make cannot name (a newline), -ENOMEM.
+ */
+KH_EXPORT int kh_depfile_format(struct kh_buf *out, const char *target,
+				char *const *deps, size_t nr,
+				struct kh_error *err);
+
+/**
+ * kh_manifest_write() - record what an output was built from, beside it.
+ * @path: the manifest, written atomically
+ * @settings: the line naming everything besides the inputs that decides
+ *	the output (kh_build_settings() and the caller's own options)
+ * @snapshot: kh_build_result.snapshot
+ * @inputs: paths to stat now: kh_build_result.deps and
+ *	the paths whose appearance would change the walk
+ * @nr_inputs: their number
+ * @outputs: the outputs
+ * @out_inodes: the inodes this build wrote, or NULL: an output that is
+ *	another file by now (a concurrent build) is not recorded (-EAGAIN)
+ * @nr_outputs: their number
+ * @err: filled on failure
+ *
+ * Inputs changed since @snapshot are recorded as they are: their times then
+ * fail kh_manifest_fresh()'s racy check.
+ * Return: 0 or -errno (-EINVAL for a path with a newline).
+ */
+KH_EXPORT int kh_manifest_write(const char *path, const char *settings,
+				const struct timespec *snapshot,
+				char *const *inputs, size_t nr_inputs,
+				const char *const *outputs,
+				const ino_t *out_inodes, size_t nr_outputs,
+				struct kh_error *err);
+
+/**
+ * kh_manifest_fresh() - whether the outputs recorded at @path are up to
+ * date.
+ * @path: the manifest
+ * @settings: as given to kh_manifest_write()
+ * @outputs: as given to kh_manifest_write()
+ * @nr_outputs: their number
+ * @why: receives the first reason for a rebuild
+ * @why_size: size of @why
+ *
+ * Return: true if the manifest exists, has the same @settings and
+ * @outputs, every input and output has the very stat it recorded, and no
+ * input's mtime or ctime is at or after the snapshot time (git's "racily
+ * clean" rule); any doubt means false.
+ */
+KH_EXPORT bool kh_manifest_fresh(const char *path, const char *settings,
+				 const char *const *outputs, size_t nr_outputs,
+				 char *why, size_t why_size);
 
 /* ---- build ------------------------------------------------------------ */
 
@@ -64,7 +318,7 @@ enum kh_profile {
  * @srclist, @objlist: hermetic mode: read these file lists (one path per
  *	line, relative to the tree or prefixed with it) instead of walking
  * @profile: which directories
- * @strip_mode: enum kh_strip_mode (compact, lexer, compat, none)
+ * @strip_mode: how comments are removed (KH_STRIP_COMPACT by default)
  * @mtime: the one mtime of every entry, seconds since the epoch
  * @threads: worker threads (0: online CPUs); with @jobserver, threads
  *	beyond the first also need a job token each (taken without waiting)
@@ -83,7 +337,7 @@ struct kh_build_opts {
 	const char *srclist;
 	const char *objlist;
 	enum kh_profile profile;
-	int strip_mode;
+	enum kh_strip_mode strip_mode;
 	int64_t mtime;
 	unsigned int threads;
 	unsigned int block_entries;
@@ -133,6 +387,14 @@ KH_EXPORT void kh_build_result_release(struct kh_build_result *res);
  * the manifest.  Returns a malloc'd string or NULL.
  */
 KH_EXPORT char *kh_build_settings(const struct kh_build_opts *opts);
+
+/**
+ * kh_build_compression() - the xz encoder settings kh_build() uses, e.g.
+ * "lzma2:preset=9e,dict=8MiB,lc=4,lp=0,pb=0,nice=273,check=crc64".
+ * @buf: receives the NUL-terminated text
+ * @size: size of @buf
+ */
+KH_EXPORT void kh_build_compression(char *buf, size_t size);
 
 /* ---- make jobserver client -------------------------------------------- */
 

@@ -21,6 +21,8 @@
 
 #include "error.h"
 #include "listing.h"
+#include "path.h"
+#include "tarread.h"
 
 #define LISTING_CHUNK	65536
 #define LISTING_DEPTH	256
@@ -45,14 +47,14 @@ const char *kh_entry_type_name(enum kh_entry_type type)
 
 /* ---- archives ---------------------------------------------------------- */
 
-static int listing_ar_error(struct archive *ar, const char *name,
+static int listing_ar_error(struct kh_tar_reader *t, const char *name,
 			    struct kh_error *err)
 {
-	const char *msg = archive_error_string(ar);
-	int code = archive_errno(ar) == ENOMEM ? ENOMEM : EINVAL;
+	struct kh_error why;
+	int ret = kh_tar_why(t, &why);
 
-	return kh_err(err, code, "'%s': corrupt or truncated archive: %s",
-		      name, msg ? msg : "unknown error");
+	return kh_err(err, -ret, "'%s': corrupt or truncated archive: %s",
+		      name, why.msg);
 }
 
 static enum kh_entry_type listing_ar_type(struct archive_entry *ae)
@@ -108,37 +110,24 @@ static void listing_ar_entry(struct archive_entry *ae, struct kh_entry *e)
 	e->link = listing_ar_link(ae, e->type);
 }
 
-static struct archive *listing_ar_open(const void *xz, size_t len,
-				       const char *name, struct kh_error *err)
-{
-	struct archive *ar = archive_read_new();
-
-	if (!ar) {
-		kh_err_sys(err, ENOMEM, "cannot read '%s'", name);
-		return NULL;
-	}
-	if (archive_read_support_filter_xz(ar) != ARCHIVE_OK ||
-	    archive_read_support_format_tar(ar) != ARCHIVE_OK ||
-	    archive_read_open_memory(ar, xz, len) != ARCHIVE_OK) {
-		listing_ar_error(ar, name, err);
-		archive_read_free(ar);
-		return NULL;
-	}
-	return ar;
-}
-
 int kh_archive_foreach(const void *xz, size_t len, const char *name,
 		       int (*fn)(const struct kh_entry *e, void *ctx),
 		       void *ctx, struct kh_error *err)
 {
 	struct kh_entry_src src = { .label = name };
 	struct archive_entry *ae;
+	struct kh_tar_reader t;
+	struct kh_error why;
 	struct kh_entry e;
 	int ret, r;
 
-	src.ar = listing_ar_open(xz, len, name, err);
-	if (!src.ar)
-		return -(err ? err->code : EINVAL);
+	ret = kh_tar_open(&t, xz, len, NULL, &why);
+	if (ret) {
+		kh_tar_close(&t);
+		return kh_err(err, -ret, "'%s': corrupt or truncated archive: %s",
+			      name, why.msg);
+	}
+	src.ar = t.ar;
 	for (;;) {
 		r = archive_read_next_header(src.ar, &ae);
 		if (r == ARCHIVE_EOF) {
@@ -146,7 +135,7 @@ int kh_archive_foreach(const void *xz, size_t len, const char *name,
 			break;
 		}
 		if (r < ARCHIVE_WARN) {
-			ret = listing_ar_error(src.ar, name, err);
+			ret = listing_ar_error(&t, name, err);
 			break;
 		}
 		memset(&e, 0, sizeof(e));
@@ -162,7 +151,7 @@ int kh_archive_foreach(const void *xz, size_t len, const char *name,
 		if (ret)
 			break;
 	}
-	archive_read_free(src.ar);
+	kh_tar_close(&t);
 	return ret;
 }
 
@@ -292,8 +281,8 @@ static int listing_walk_child(struct listing_walk *w, const char *leaf,
 	struct stat st;
 	int ret;
 
-	if (kh_text_printf(&w->path, "/%s", leaf) ||
-	    kh_text_printf(&w->name, "%s", leaf))
+	if (kh_buf_addf(&w->path, "/%s", leaf) ||
+	    kh_buf_addf(&w->name, "%s", leaf))
 		return kh_err_sys(w->err, ENOMEM, "cannot walk '%s'",
 				  (const char *)w->path.data);
 	if (lstat((const char *)w->path.data, &st) < 0) {
@@ -301,7 +290,7 @@ static int listing_walk_child(struct listing_walk *w, const char *leaf,
 				 (const char *)w->path.data);
 		goto out_cut;
 	}
-	if (S_ISDIR(st.st_mode) && kh_text_puts(&w->name, "/")) {
+	if (S_ISDIR(st.st_mode) && kh_buf_addstr(&w->name, "/")) {
 		ret = kh_err_sys(w->err, ENOMEM, "cannot walk '%s'",
 				 (const char *)w->path.data);
 		goto out_cut;
@@ -354,7 +343,7 @@ int kh_dir_foreach(const char *dir,
 		return kh_err_sys(err, errno, "cannot open '%s'", dir);
 	if (!S_ISDIR(st.st_mode))
 		return kh_err(err, ENOTDIR, "'%s' is not a directory", dir);
-	if (kh_text_puts(&w.path, dir) || kh_text_puts(&w.name, "./")) {
+	if (kh_buf_addstr(&w.path, dir) || kh_buf_addstr(&w.name, "./")) {
 		ret = kh_err_sys(err, ENOMEM, "cannot walk '%s'", dir);
 		goto out_free;
 	}
@@ -453,202 +442,3 @@ int kh_entry_read(const struct kh_entry *e, size_t max, struct kh_buf *out,
 
 /* ---- names and text ---------------------------------------------------- */
 
-const char *kh_name_key(const char *name, size_t *len)
-{
-	size_t n;
-
-	for (;;) {
-		if (name[0] == '/')
-			name++;
-		else if (name[0] == '.' && name[1] == '/')
-			name += 2;
-		else if (name[0] == '.' && name[1] == 0)
-			name++;
-		else
-			break;
-	}
-	n = strlen(name);
-	while (n && name[n - 1] == '/')
-		n--;
-	*len = n;
-	return name;
-}
-
-/* Length of the well-formed UTF-8 sequence at @s (0 if ill-formed). */
-static size_t listing_utf8_len(const unsigned char *s, size_t left)
-{
-	unsigned int c = s[0], lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (n > left)
-		return 0;
-	if (c == 0xe0)
-		lo = 0xa0;
-	else if (c == 0xed)
-		hi = 0x9f;
-	else if (c == 0xf0)
-		lo = 0x90;
-	else if (c == 0xf4)
-		hi = 0x8f;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return n;
-}
-
-bool kh_utf8_valid(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, n;
-
-	while (i < len) {
-		n = listing_utf8_len(p + i, len - i);
-		if (!n)
-			return false;
-		i += n;
-	}
-	return true;
-}
-
-int kh_text_puts(struct kh_buf *out, const char *s)
-{
-	int ret = kh_buf_append(out, s, strlen(s) + 1);
-
-	if (!ret)
-		out->len--;
-	return ret;
-}
-
-int kh_text_printf(struct kh_buf *out, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return -EINVAL;
-	if (kh_buf_reserve(out, (size_t)n + 1))
-		return -ENOMEM;
-	va_start(ap, fmt);
-	vsnprintf((char *)out->data + out->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	out->len += n;
-	return 0;
-}
-
-int kh_quote_name(struct kh_buf *out, const char *s)
-{
-	static const char ctl[] = "\aa\bb\tt\nn\vv\ff\rr";
-	const unsigned char *p = (const unsigned char *)s;
-	const char *m;
-	int ret = 0;
-
-	for (; *p && !ret; p++) {
-		if (*p == '\\')
-			ret = kh_text_puts(out, "\\\\");
-		else if (*p >= 0x20 && *p != 0x7f)
-			ret = kh_buf_append(out, p, 1);
-		else if ((m = memchr(ctl, *p, sizeof(ctl) - 1)) &&
-			 (m - ctl) % 2 == 0)
-			ret = kh_text_printf(out, "\\%c", m[1]);
-		else
-			ret = kh_text_printf(out, "\\%03o", *p);
-	}
-	return ret ? ret : kh_text_puts(out, "");
-}
-
-static int listing_json_byte(struct kh_buf *out, unsigned char c)
-{
-	switch (c) {
-	case '"':
-		return kh_text_puts(out, "\\\"");
-	case '\\':
-		return kh_text_puts(out, "\\\\");
-	case '\b':
-		return kh_text_puts(out, "\\b");
-	case '\f':
-		return kh_text_puts(out, "\\f");
-	case '\n':
-		return kh_text_puts(out, "\\n");
-	case '\r':
-		return kh_text_puts(out, "\\r");
-	case '\t':
-		return kh_text_puts(out, "\\t");
-	}
-	if (c < 0x20 || c >= 0x7f)
-		return kh_text_printf(out, "\\u%04x", c);
-	return kh_buf_append(out, &c, 1);
-}
-
-int kh_json_string(struct kh_buf *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t left = strlen(s), n;
-	int ret = kh_text_puts(out, "\"");
-
-	while (left && !ret) {
-		n = *p >= 0x80 ? listing_utf8_len(p, left) : 0;
-		if (n)
-			ret = kh_buf_append(out, p, n);
-		else
-			ret = listing_json_byte(out, *p), n = 1;
-		p += n;
-		left -= n;
-	}
-	return ret ? ret : kh_text_puts(out, "\"");
-}
-
-int kh_hex_string(struct kh_buf *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	int ret = kh_text_puts(out, "");
-
-	for (; *p && !ret; p++)
-		ret = kh_text_printf(out, "%02x", *p);
-	return ret;
-}
-
-/* Days since 1970-01-01 to a civil date (proleptic Gregorian). */
-static void listing_civil(int64_t days, int64_t *y, unsigned int *m,
-			  unsigned int *d)
-{
-	int64_t z = days + 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-
-	*d = (unsigned int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (unsigned int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-void kh_format_time(int64_t t, char out[48])
-{
-	int64_t days = t / 86400, secs = t % 86400, y;
-	unsigned int m, d;
-
-	if (secs < 0) {
-		secs += 86400;
-		days--;
-	}
-	listing_civil(days, &y, &m, &d);
-	snprintf(out, 48, "%04lld-%02u-%02uT%02u:%02u:%02uZ", (long long)y, m,
-		 d, (unsigned int)(secs / 3600), (unsigned int)(secs / 60 % 60),
-		 (unsigned int)(secs % 60));
-}

@@ -18,8 +18,7 @@
 #include <unistd.h>
 
 #include "error.h"
-#include "fileio.h"
-#include "manifest.h"
+#include "kheaders.h"
 
 #define MANIFEST_MAGIC "kheaders-manifest 1"
 #define MANIFEST_MAX (256U << 20)

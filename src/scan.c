@@ -15,16 +15,13 @@
 #include <archive_entry.h>
 #include <gelf.h>
 #include <libelf.h>
-#include <lzma.h>
 
 #include "error.h"
 #include "scan.h"
+#include "tarread.h"
+#include "xzread.h"
 
-#define XZ_CHUNK (1u << 20)
-#define XZ_MEMLIMIT (1ull << 30)
 #define TAR_PROBE_ENTRIES 100000
-
-static const uint8_t xz_magic[6] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
 
 struct elf_syms {
 	GElf_Sym start, end;
@@ -192,96 +189,21 @@ out_end:
 	return ret;
 }
 
-static int xz_sink(struct kh_buf *decoded, struct kh_buf *scratch,
-		   uint8_t **next, size_t *room)
-{
-	struct kh_buf *b = decoded ? decoded : scratch;
-
-	if (!decoded)
-		b->len = 0;
-	if (kh_buf_reserve(b, XZ_CHUNK))
-		return -ENOMEM;
-	*next = b->data + b->len;
-	*room = XZ_CHUNK;
-	return 0;
-}
-
-int kh_xz_check(const uint8_t *data, size_t avail, uint64_t max_decoded,
-		size_t *stream_len, struct kh_buf *decoded,
-		struct kh_error *why)
-{
-	lzma_stream ls = LZMA_STREAM_INIT;
-	struct kh_buf scratch, *b;
-	size_t room = 0;
-	lzma_ret lret;
-	int ret = 0;
-
-	if (avail < sizeof(xz_magic) || memcmp(data, xz_magic, sizeof(xz_magic)))
-		return kh_err(why, EBADMSG, "not an xz stream");
-	if (lzma_stream_decoder(&ls, XZ_MEMLIMIT, 0) != LZMA_OK)
-		return kh_err(why, ENOMEM, "cannot start the xz decoder");
-	kh_buf_init(&scratch);
-	b = decoded ? decoded : &scratch;
-	ls.next_in = data;
-	ls.avail_in = avail;
-	do {
-		if (ls.total_out > max_decoded) {
-			ret = kh_err(why, EFBIG, "xz stream decodes to more than %llu bytes",
-				     (unsigned long long)max_decoded);
-			goto out_end;
-		}
-		if (xz_sink(decoded, &scratch, &ls.next_out, &room)) {
-			ret = kh_err(why, ENOMEM, "out of memory");
-			goto out_end;
-		}
-		ls.avail_out = room;
-		lret = lzma_code(&ls, LZMA_FINISH);
-		b->len += room - ls.avail_out;
-	} while (lret == LZMA_OK);
-	if (lret != LZMA_STREAM_END)
-		ret = kh_err(why, lret == LZMA_MEM_ERROR ? ENOMEM : EBADMSG,
-			     "%s", kh_lzma_strerror(lret));
-	else if (ls.total_out > max_decoded)
-		ret = kh_err(why, EFBIG, "xz stream decodes to more than %llu bytes",
-			     (unsigned long long)max_decoded);
-	else
-		*stream_len = ls.total_in;
-out_end:
-	lzma_end(&ls);
-	kh_buf_release(&scratch);
-	return ret;
-}
-
 int kh_xz_span_valid(const uint8_t *data, const struct kh_span *span,
 		     uint64_t max_decoded, struct kh_error *why)
 {
-	size_t slen = 0, i;
+	size_t slen = 0;
 	int ret;
 
-	ret = kh_xz_check(data + span->off, span->len, max_decoded, &slen,
-			  NULL, why);
+	ret = kh_xz_decode(data + span->off, span->len, max_decoded, NULL, 0,
+			   &slen, NULL, why);
 	if (ret)
 		return ret;
-	if ((span->len - slen) % 4)
-		goto out_trailing;
-	for (i = slen; i < span->len; i++)
-		if (data[span->off + i])
-			goto out_trailing;
+	if (!kh_xz_padding_only(data + span->off + slen, span->len - slen))
+		return kh_err(why, EBADMSG,
+			      "the xz stream ends %zu bytes before the archive's end",
+			      span->len - slen);
 	return 0;
-out_trailing:
-	return kh_err(why, EBADMSG,
-		      "the xz stream ends %zu bytes before the archive's end",
-		      span->len - slen);
-}
-
-size_t kh_xz_find(const uint8_t *data, size_t len, size_t from)
-{
-	const uint8_t *p;
-
-	if (from >= len)
-		return len;
-	p = memmem(data + from, len - from, xz_magic, sizeof(xz_magic));
-	return p ? (size_t)(p - data) : len;
 }
 
 int kh_scan_markers(const uint8_t *data, size_t len, uint64_t max_decoded,
@@ -299,8 +221,8 @@ int kh_scan_markers(const uint8_t *data, size_t len, uint64_t max_decoded,
 		seen++;
 		start = p - data + KH_MARK_LEN;
 		pos = start;
-		if (kh_xz_check(data + start, len - start, max_decoded, &slen,
-				NULL, &e))
+		if (kh_xz_decode(data + start, len - start, max_decoded, NULL,
+				 0, &slen, NULL, &e))
 			continue;
 		if (len - start - slen < KH_MARK_LEN ||
 		    memcmp(data + start + slen, KH_MARK_END, KH_MARK_LEN))
@@ -333,24 +255,21 @@ static bool tar_path_is_header(const char *path)
 bool kh_tar_has_headers(const uint8_t *tar, size_t len)
 {
 	struct archive_entry *ae;
-	struct archive *a;
+	struct kh_tar_reader t;
+	struct kh_error why;
 	bool found = false;
 	int i;
 
 	if (!kh_tar_looks_like(tar, len))
 		return false;
-	a = archive_read_new();
-	if (!a)
-		return false;
-	archive_read_support_format_tar(a);
-	if (archive_read_open_memory(a, tar, len) != ARCHIVE_OK)
-		goto out_free;
+	if (kh_tar_open(&t, tar, len, NULL, &why))
+		goto out_close;
 	for (i = 0; i < TAR_PROBE_ENTRIES && !found; i++) {
-		if (archive_read_next_header(a, &ae) != ARCHIVE_OK)
+		if (archive_read_next_header(t.ar, &ae) != ARCHIVE_OK)
 			break;
 		found = tar_path_is_header(archive_entry_pathname(ae));
 	}
-out_free:
-	archive_read_free(a);
+out_close:
+	kh_tar_close(&t);
 	return found;
 }

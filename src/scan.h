@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "kheaders.h"
+#include "xzread.h"
 
 #define KH_SYM_START "kernel_headers_data"
 #define KH_SYM_END "kernel_headers_data_end"
@@ -36,16 +37,6 @@ int kh_scan_elf_symbols(const uint8_t *data, size_t len,
 			struct kh_span *found, struct kh_error *why);
 
 /*
- * kh_xz_check() - decode the xz stream at @data completely (at most
- * @max_decoded bytes of output, appended to @decoded when it is not NULL).
- * *@stream_len receives the length of the stream, trailing stream padding
- * excluded.  Return: 0, -EBADMSG (not a valid xz stream), -EFBIG, -ENOMEM.
- */
-int kh_xz_check(const uint8_t *data, size_t avail, uint64_t max_decoded,
-		size_t *stream_len, struct kh_buf *decoded,
-		struct kh_error *why);
-
-/*
  * kh_xz_span_valid() - @span holds exactly one xz stream, optionally
  * followed by xz stream padding (zero bytes, a multiple of four).
  */
@@ -59,9 +50,6 @@ int kh_xz_span_valid(const uint8_t *data, const struct kh_span *span,
  */
 int kh_scan_markers(const uint8_t *data, size_t len, uint64_t max_decoded,
 		    struct kh_span *found, struct kh_error *why);
-
-/* kh_xz_find() - offset of the next xz stream magic at or after @from. */
-size_t kh_xz_find(const uint8_t *data, size_t len, size_t from);
 
 /* kh_tar_looks_like() - @tar starts with a ustar (POSIX or GNU) header. */
 bool kh_tar_looks_like(const uint8_t *tar, size_t len);

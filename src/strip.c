@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "error.h"
-#include "strip.h"
+#include "kheaders.h"
 
 /* What a lexer pass carries; out may equal in, and w <= r always holds. */
 struct strip_lexer {

@@ -273,15 +273,15 @@ static int td_line_out(struct kh_buf *out, char tag, const struct td_line *l)
 	if (!ret)
 		ret = kh_buf_append(out, l->s, l->len);
 	if (!ret && (!l->len || l->s[l->len - 1] != '\n'))
-		ret = kh_text_puts(out, "\n\\ No newline at end of file\n");
+		ret = kh_buf_addstr(out, "\n\\ No newline at end of file\n");
 	return ret;
 }
 
 static int td_range(struct kh_buf *out, char tag, size_t start, size_t len)
 {
 	if (len == 1)
-		return kh_text_printf(out, " %c%zu", tag, start + 1);
-	return kh_text_printf(out, " %c%zu,%zu", tag, len ? start + 1 : start,
+		return kh_buf_addf(out, " %c%zu", tag, start + 1);
+	return kh_buf_addf(out, " %c%zu,%zu", tag, len ? start + 1 : start,
 			      len);
 }
 
@@ -297,10 +297,10 @@ static int td_hunk(struct td_ctx *c, const struct td_change *ch, size_t nr,
 
 	a1 = a1 + context < c->a.n ? a1 + context : c->a.n;
 	b1 = b1 + (a1 - last->a - last->alen);
-	ret = kh_text_puts(out, "@@");
+	ret = kh_buf_addstr(out, "@@");
 	ret = ret ? ret : td_range(out, '-', a0, a1 - a0);
 	ret = ret ? ret : td_range(out, '+', b0, b1 - b0);
-	ret = ret ? ret : kh_text_puts(out, " @@\n");
+	ret = ret ? ret : kh_buf_addstr(out, " @@\n");
 	for (i = a0, j = b0, k = 0; !ret && (i < a1 || j < b1);) {
 		if (k < nr && i == ch[k].a) {
 			for (; !ret && i < ch[k].a + ch[k].alen; i++)
@@ -361,7 +361,7 @@ static int td_output(struct td_ctx *c, const char *aname, const char *bname,
 	ret = td_changes(c, &ch, &nr);
 	if (ret || !nr)
 		return ret;
-	ret = kh_text_printf(out, "--- %s\n+++ %s\n", aname, bname);
+	ret = kh_buf_addf(out, "--- %s\n+++ %s\n", aname, bname);
 	for (i = 1, first = 0; !ret && i <= nr; i++) {
 		if (i < nr &&
 		    ch[i].a - (ch[i - 1].a + ch[i - 1].alen) <= 2 * context)

@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -32,6 +33,36 @@ int64_t kh_days_from_civil(int64_t y, unsigned int m, unsigned int d)
 	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
 	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	return era * 146097 + doe - 719468;
+}
+
+void kh_civil_from_days(int64_t days, int64_t *y, unsigned int *m,
+			unsigned int *d)
+{
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+
+	*d = (unsigned int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (unsigned int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+void kh_timestamp_format(int64_t t, char out[48])
+{
+	int64_t days = t / 86400, secs = t % 86400, y;
+	unsigned int m, d;
+
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	kh_civil_from_days(days, &y, &m, &d);
+	snprintf(out, 48, "%04lld-%02u-%02uT%02u:%02u:%02uZ", (long long)y, m,
+		 d, (unsigned int)(secs / 3600), (unsigned int)(secs / 60 % 60),
+		 (unsigned int)(secs % 60));
 }
 
 static bool is_leap(int64_t y)

@@ -24,6 +24,8 @@
 #include <archive_entry.h>
 
 #include "error.h"
+#include "tarread.h"
+#include "path.h"
 #include "unpack.h"
 
 #define ENTRY_COST 512
@@ -37,76 +39,12 @@ struct unpack_ctx {
 	int root;
 	const char *dir;
 	uint64_t max, used;
-	struct archive *a;
+	struct kh_tar_reader tar;
+	struct archive *a;		/* tar.ar */
 	struct deferred_link *links;
 	size_t nlinks, alloc_links;
 	struct kh_error *err;
 };
-
-void kh_path_release(struct kh_path *p)
-{
-	free(p->buf);
-	p->buf = NULL;
-	p->n = 0;
-}
-
-int kh_path_split(struct kh_path *p, const char *path, const char **why)
-{
-	char *s, *save = NULL, *tok;
-
-	p->n = 0;
-	p->buf = NULL;
-	if (path[0] == '/') {
-		*why = "absolute path";
-		return -EPERM;
-	}
-	p->buf = strdup(path);
-	if (!p->buf)
-		return -ENOMEM;
-	for (s = p->buf; (tok = strtok_r(s, "/", &save)); s = NULL) {
-		if (!strcmp(tok, "."))
-			continue;
-		if (!strcmp(tok, "..")) {
-			*why = "'..' component";
-			return -EPERM;
-		}
-		if (p->n == KH_UNPACK_MAX_DEPTH) {
-			*why = "too deeply nested";
-			return -EPERM;
-		}
-		p->comp[p->n++] = tok;
-	}
-	return 0;
-}
-
-bool kh_link_target_inside(const struct kh_path *link, const char *target,
-			   const char **why)
-{
-	const char *s = target, *e;
-	long depth = link->n ? (long)link->n - 1 : 0;
-	size_t n;
-
-	if (!*target || target[0] == '/') {
-		*why = *target ? "symbolic link to an absolute path" :
-				 "symbolic link with an empty target";
-		return false;
-	}
-	for (; *s; s = *e ? e + 1 : e) {
-		e = strchrnul(s, '/');
-		n = e - s;
-		if (!n || (n == 1 && s[0] == '.'))
-			continue;
-		if (n == 2 && s[0] == '.' && s[1] == '.') {
-			if (--depth < 0) {
-				*why = "symbolic link pointing outside the directory";
-				return false;
-			}
-			continue;
-		}
-		depth++;
-	}
-	return true;
-}
 
 static int refuse(struct unpack_ctx *c, const char *entry, const char *why)
 {
@@ -325,7 +263,7 @@ static int defer_link(struct unpack_ctx *c, const struct kh_path *p,
 {
 	struct deferred_link *l;
 	const char *why;
-	size_t alloc, len = 0, i;
+	size_t alloc;
 
 	if (!target)
 		return refuse(c, entry, "symbolic link without a target");
@@ -341,11 +279,9 @@ static int defer_link(struct unpack_ctx *c, const struct kh_path *p,
 	}
 	l = &c->links[c->nlinks++];
 	l->target = strdup(target);
-	l->path = malloc(strlen(entry) + 1);
+	l->path = kh_path_join(p, p->n);
 	if (!l->path || !l->target)
 		return kh_err_sys(c->err, ENOMEM, "'%s'", c->dir);
-	for (i = 0; i < p->n; i++)
-		len += sprintf(l->path + len, "%s%s", i ? "/" : "", p->comp[i]);
 	return 0;
 }
 
@@ -418,8 +354,9 @@ static int check_link_path(struct unpack_ctx *c, const struct kh_path *p,
 			   const struct deferred_link *l)
 {
 	char path[4096];
-	const char *s = l->target, *e;
-	size_t len = 0, stack[KH_UNPACK_MAX_DEPTH * 2];
+	const char *rest = l->target;
+	struct kh_path_comp comp;
+	size_t len = 0, stack[KH_PATH_MAX_DEPTH * 2];
 	unsigned int depth = 0, i;
 
 	for (i = 0; i + 1 < p->n; i++) {
@@ -427,10 +364,11 @@ static int check_link_path(struct unpack_ctx *c, const struct kh_path *p,
 				len ? "/" : "", p->comp[i]);
 		stack[depth++] = len;
 	}
-	for (; *(e = strchrnul(s, '/')); s = e + 1) {
-		if (e - s == 0 || (e - s == 1 && *s == '.'))
+	/* Every step but the last (the target itself) must be a directory. */
+	while (kh_path_next(&rest, &comp) && rest) {
+		if (kh_path_comp_self(&comp))
 			continue;
-		if (e - s == 2 && !strncmp(s, "..", 2)) {
+		if (kh_path_comp_up(&comp)) {
 			if (!depth)
 				return refuse(c, l->path, "symbolic link pointing outside the directory");
 			depth--;
@@ -438,11 +376,11 @@ static int check_link_path(struct unpack_ctx *c, const struct kh_path *p,
 			path[len] = '\0';
 			continue;
 		}
-		if (depth == KH_UNPACK_MAX_DEPTH * 2 ||
-		    len + (e - s) + 2 >= sizeof(path))
+		if (depth == KH_PATH_MAX_DEPTH * 2 ||
+		    len + comp.len + 2 >= sizeof(path))
 			return refuse(c, l->path, "symbolic link target too long");
 		len += snprintf(path + len, sizeof(path) - len, "%s%.*s",
-				len ? "/" : "", (int)(e - s), s);
+				len ? "/" : "", (int)comp.len, comp.name);
 		stack[depth++] = len;
 		if (is_link_path(c, path))
 			return refuse(c, l->path, "symbolic link through another symbolic link");
@@ -573,21 +511,26 @@ static void remove_contents(int dfd)
 static int unpack_all(struct unpack_ctx *c, const void *xz, size_t len)
 {
 	struct archive_entry *ae;
-	int r, ret = 0;
+	struct kh_error why;
+	int r, ret;
 
-	archive_read_support_filter_xz(c->a);
-	archive_read_support_format_tar(c->a);
-	if (archive_read_open_memory(c->a, xz, len) != ARCHIVE_OK)
-		return kh_err(c->err, EINVAL, "cannot read the archive for '%s': %s",
-			      c->dir, archive_error_string(c->a));
-	while (!ret && (r = archive_read_next_header(c->a, &ae)) != ARCHIVE_EOF) {
-		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-			return kh_err(c->err, EINVAL,
-				      "cannot read the archive for '%s': %s",
-				      c->dir, archive_error_string(c->a));
+	ret = kh_tar_open(&c->tar, xz, len, NULL, &why);
+	if (ret)
+		goto out_why;
+	c->a = c->tar.ar;
+	while ((r = archive_read_next_header(c->a, &ae)) != ARCHIVE_EOF) {
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+			ret = kh_tar_why(&c->tar, &why);
+			goto out_why;
+		}
 		ret = unpack_entry(c, ae);
+		if (ret)
+			return ret;
 	}
-	return ret ? ret : make_links(c);
+	return make_links(c);
+out_why:
+	return kh_err(c->err, -ret, "cannot read the archive for '%s': %s",
+		      c->dir, why.msg);
 }
 
 int kh_unpack_to_dir(const void *xz, size_t len, const char *dir,
@@ -606,19 +549,13 @@ int kh_unpack_to_dir(const void *xz, size_t len, const char *dir,
 	c.root = open_root(dir, &created, err);
 	if (c.root < 0)
 		return c.root;
-	c.a = archive_read_new();
-	if (!c.a) {
-		ret = kh_err_sys(err, ENOMEM, "cannot unpack into '%s'", dir);
-		goto out_close;
-	}
 	ret = unpack_all(&c, xz, len);
-	archive_read_free(c.a);
+	kh_tar_close(&c.tar);
 	for (i = 0; i < c.nlinks; i++) {
 		free(c.links[i].path);
 		free(c.links[i].target);
 	}
 	free(c.links);
-out_close:
 	/* A directory we created holds nothing of a failed unpack. */
 	if (ret && created) {
 		remove_contents(c.root);

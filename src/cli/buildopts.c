@@ -11,8 +11,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "../strip.h"
-#include "../timestamp.h"
 
 const struct option cli_build_options[] = {
 	{ "srctree", required_argument, NULL, CLI_OPT_SRCTREE },

@@ -9,7 +9,7 @@
 
 #include <getopt.h>
 
-#include "../kheaders.h"
+#include <kheaders.h>
 
 #define EXIT_USAGE 2
 
@@ -65,6 +65,34 @@ int cli_build_finish(struct cli_build_args *a, const char *usage);
 int cli_diff_print(const struct kh_headers_src *a,
 		   const struct kh_headers_src *b,
 		   const struct kh_diff_result *res, bool unified);
+
+/* ---- format.c: text for people ---------------------------------------- */
+
+/* cli_utf8_valid() - @len bytes at @s are well-formed UTF-8. */
+bool cli_utf8_valid(const char *s, size_t len);
+
+/*
+ * cli_quote_name() - append @s for a line of text: backslash as "\\",
+ * \a \b \t \n \v \f \r as such, other control bytes and DEL as "\ooo";
+ * everything else (including non-ASCII bytes) as is.
+ */
+int cli_quote_name(struct kh_buf *out, const char *s);
+
+/*
+ * cli_json_string() - append @s as a quoted JSON string.  Well-formed UTF-8
+ * is copied; control characters, '"' and '\' are escaped; each byte that
+ * is not part of well-formed UTF-8 becomes "\u00XX" (its value).
+ */
+int cli_json_string(struct kh_buf *out, const char *s);
+
+/* cli_hex_string() - append @s as lowercase hex, two digits per byte. */
+int cli_hex_string(struct kh_buf *out, const char *s);
+
+/*
+ * cli_diff_describe() - append what changed in @item, e.g. "content, mode"
+ * or "mtime only"; nothing for entries on one side only.
+ */
+int cli_diff_describe(const struct kh_diff_item *item, struct kh_buf *out);
 
 /* cli_fail() - print "kheaders: <msg>" from @err; return 1. */
 int cli_fail(const struct kh_error *err);

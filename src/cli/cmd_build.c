@@ -15,11 +15,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "../depfile.h"
-#include "../fileio.h"
-#include "../manifest.h"
-#include "../strip.h"
-#include "../timestamp.h"
 
 static const char build_usage[] =
 "usage: kheaders build --srctree DIR [--objtree DIR] --arch SRCARCH -o OUT.tar.xz\n"

@@ -13,8 +13,6 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "../diff.h"
-#include "../listing.h"
 
 #define DIFF_EXIT_ERROR 2
 
@@ -103,12 +101,12 @@ static void diff_print_item(struct diff_cli *dc, size_t idx)
 	int ret;
 
 	dc->line.len = 0;
-	ret = kh_text_puts(&dc->line, kinds[it->kind]);
-	ret = ret ? ret : kh_quote_name(&dc->line, it->path);
+	ret = kh_buf_addstr(&dc->line, kinds[it->kind]);
+	ret = ret ? ret : cli_quote_name(&dc->line, it->path);
 	if (!ret && it->kind == KH_DIFF_CHANGED) {
-		ret = kh_text_puts(&dc->line, " (");
-		ret = ret ? ret : kh_diff_describe(it, &dc->line);
-		ret = ret ? ret : kh_text_puts(&dc->line, ")");
+		ret = kh_buf_addstr(&dc->line, " (");
+		ret = ret ? ret : cli_diff_describe(it, &dc->line);
+		ret = ret ? ret : kh_buf_addstr(&dc->line, ")");
 	}
 	if (ret)
 		fprintf(stdout, "%s%s (out of memory)\n", kinds[it->kind],

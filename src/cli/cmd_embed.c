@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "../fileio.h"
 
 #define EMBED_INPUT_MAX ((size_t)1 << 32)
 

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "../listing.h"
 
 static const char list_usage[] =
 	"usage: kheaders list [--long | --json] INPUT\n"
@@ -36,15 +35,15 @@ static int list_long(struct list_ctx *lc, const struct kh_entry *e)
 	char when[48];
 	int ret;
 
-	kh_format_time(e->mtime, when);
-	ret = kh_text_printf(&lc->line, "%-8s %04o %lld/%lld %10lld %s ",
+	kh_timestamp_format(e->mtime, when);
+	ret = kh_buf_addf(&lc->line, "%-8s %04o %lld/%lld %10lld %s ",
 			     kh_entry_type_name(e->type), (unsigned int)e->mode,
 			     (long long)e->uid, (long long)e->gid,
 			     (long long)e->size, when);
-	ret = ret ? ret : kh_quote_name(&lc->line, e->name);
+	ret = ret ? ret : cli_quote_name(&lc->line, e->name);
 	if (!ret && e->link) {
-		ret = kh_text_puts(&lc->line, " -> ");
-		ret = ret ? ret : kh_quote_name(&lc->line, e->link);
+		ret = kh_buf_addstr(&lc->line, " -> ");
+		ret = ret ? ret : cli_quote_name(&lc->line, e->link);
 	}
 	return ret;
 }
@@ -52,13 +51,13 @@ static int list_long(struct list_ctx *lc, const struct kh_entry *e)
 static int list_json_name(struct kh_buf *out, const char *key,
 			  const char *s)
 {
-	int ret = kh_text_printf(out, "\"%s\": ", key);
+	int ret = kh_buf_addf(out, "\"%s\": ", key);
 
-	ret = ret ? ret : kh_json_string(out, s);
-	if (!ret && !kh_utf8_valid(s, strlen(s))) {
-		ret = kh_text_printf(out, ", \"%s_hex\": \"", key);
-		ret = ret ? ret : kh_hex_string(out, s);
-		ret = ret ? ret : kh_text_puts(out, "\"");
+	ret = ret ? ret : cli_json_string(out, s);
+	if (!ret && !cli_utf8_valid(s, strlen(s))) {
+		ret = kh_buf_addf(out, ", \"%s_hex\": \"", key);
+		ret = ret ? ret : cli_hex_string(out, s);
+		ret = ret ? ret : kh_buf_addstr(out, "\"");
 	}
 	return ret;
 }
@@ -69,19 +68,19 @@ static int list_json(struct list_ctx *lc, const struct kh_entry *e)
 	char when[48];
 	int ret;
 
-	kh_format_time(e->mtime, when);
-	ret = kh_text_puts(out, lc->count ? ",\n    { " : "\n    { ");
+	kh_timestamp_format(e->mtime, when);
+	ret = kh_buf_addstr(out, lc->count ? ",\n    { " : "\n    { ");
 	ret = ret ? ret : list_json_name(out, "name", e->name);
-	ret = ret ? ret : kh_text_printf(out,
+	ret = ret ? ret : kh_buf_addf(out,
 		", \"type\": \"%s\", \"mode\": \"%04o\", \"uid\": %lld, \"gid\": %lld, \"size\": %lld, \"mtime\": %lld, \"mtime_utc\": \"%s\"",
 		kh_entry_type_name(e->type), (unsigned int)e->mode,
 		(long long)e->uid, (long long)e->gid, (long long)e->size,
 		(long long)e->mtime, when);
 	if (!ret && e->link) {
-		ret = kh_text_puts(out, ", ");
+		ret = kh_buf_addstr(out, ", ");
 		ret = ret ? ret : list_json_name(out, "link", e->link);
 	}
-	return ret ? ret : kh_text_puts(out, " }");
+	return ret ? ret : kh_buf_addstr(out, " }");
 }
 
 static int list_entry(const struct kh_entry *e, void *ctx)
@@ -95,9 +94,9 @@ static int list_entry(const struct kh_entry *e, void *ctx)
 	else if (lc->format == LIST_LONG)
 		ret = list_long(lc, e);
 	else
-		ret = kh_quote_name(&lc->line, e->name);
+		ret = cli_quote_name(&lc->line, e->name);
 	if (!ret && lc->format != LIST_JSON)
-		ret = kh_text_puts(&lc->line, "\n");
+		ret = kh_buf_addstr(&lc->line, "\n");
 	if (ret)
 		return ret;
 	lc->count++;
@@ -117,9 +116,9 @@ static int list_run(const char *input, struct list_ctx *lc)
 		goto out_fail;
 	if (lc->format == LIST_JSON) {
 		lc->line.len = 0;
-		if (kh_text_puts(&lc->line, "{\n  ") ||
+		if (kh_buf_addstr(&lc->line, "{\n  ") ||
 		    list_json_name(&lc->line, "input", input) ||
-		    kh_text_puts(&lc->line, ",\n  \"entries\": ["))
+		    kh_buf_addstr(&lc->line, ",\n  \"entries\": ["))
 			goto out_nomem;
 		fwrite(lc->line.data, 1, lc->line.len, stdout);
 	}

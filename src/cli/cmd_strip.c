@@ -12,8 +12,6 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "../fileio.h"
-#include "../strip.h"
 
 #define STRIP_MAX_INPUT (1024UL * 1024 * 1024)
 

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "../xzblocks.h"
 
 #define VERIFY_EXIT_ERROR 2
 
@@ -43,7 +42,6 @@ static void print_difference(const struct kh_verify_result *res,
 	struct kh_headers_src b = {
 		.name = "input", .xz = input->data, .len = input->len,
 	};
-	struct kh_xz_opts xz;
 	char filters[256];
 
 	printf("different\n");
@@ -52,8 +50,7 @@ static void print_difference(const struct kh_verify_result *res,
 	printf("input:   sha256 %s (%zu bytes)\n", res->sha_input, input->len);
 	cli_diff_print(&a, &b, &res->diff, unified);
 	if (res->diff.tar_identical) {
-		kh_xz_opts_init(&xz);
-		kh_xz_filter_string(&xz, 8 << 20, filters, sizeof(filters));
+		kh_build_compression(filters, sizeof(filters));
 		printf("this build compresses with %s\n",
 		       filters);
 	}

@@ -12,8 +12,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "../error.h"
-#include "../fileio.h"
 
 struct cmd_struct {
 	const char *name;

@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strip.h"
+#include "kheaders.h"
+
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

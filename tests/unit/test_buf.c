@@ -7,7 +7,6 @@
 
 #include "kheaders.h"
 #include "error.h"
-#include "fileio.h"
 
 Test(buf, append_grows_and_keeps_bytes)
 {

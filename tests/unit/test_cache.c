@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kheaders.h"
 #include "cache.h"
 #include "digest.h"
 

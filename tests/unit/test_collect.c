@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kheaders.h"
 #include "build.h"
 #include "collect.h"
 
@@ -256,19 +257,6 @@ Test(collect, list_line_outside_tree_refused)
 	o.srclist = sl;
 	cr_assert_eq(kh_collect(&o, &list, &err), -EINVAL);
 	cr_assert(strstr(err.msg, "line 1"), "%s", err.msg);
-}
-
-Test(path, normalize)
-{
-	char a[] = "include/linux/../uapi/./x.h", b[] = "../x.h",
-	     c[] = "/abs.h", d[] = "a//b/";
-
-	cr_assert(kh_path_normalize(a));
-	cr_assert_str_eq(a, "include/uapi/x.h");
-	cr_assert_not(kh_path_normalize(b));
-	cr_assert_not(kh_path_normalize(c));
-	cr_assert(kh_path_normalize(d));
-	cr_assert_str_eq(d, "a/b");
 }
 
 Test(blocks, cuts_depend_only_on_paths)

@@ -10,6 +10,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "kheaders.h"
 #include "decomp.h"
 
 #define PLAIN_LEN 300000

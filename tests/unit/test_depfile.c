@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "kheaders.h"
 #include "depfile.h"
 
 static void escaped(const char *in, const char *want)

@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "kheaders.h"
-#include "diff.h"
+#include "cli/cli.h"
 #include "textdiff.h"
 #include "mkarchive.h"
 
@@ -504,7 +504,7 @@ Test(diff, every_aspect_is_reported)
 	cr_assert_eq(find_item(&r, "./include/l.h")->what, KH_DIFF_LINK);
 	cr_assert_eq(find_item(&r, "./include/new.h")->kind, KH_DIFF_ONLY_B);
 	kh_buf_init(&d);
-	kh_diff_describe(find_item(&r, "./include/b.h"), &d);
+	cli_diff_describe(find_item(&r, "./include/b.h"), &d);
 	cr_assert_str_eq((char *)d.data, "owner, mtime");
 	kh_buf_release(&d);
 	kh_diff_result_release(&r);
@@ -524,7 +524,7 @@ Test(diff, mtime_only_is_described_as_such)
 	diff2(base, 5, 0, b, 5, 0, NULL, &r);
 	cr_assert_eq(r.nr_items, 1);
 	kh_buf_init(&d);
-	kh_diff_describe(&r.items[0], &d);
+	cli_diff_describe(&r.items[0], &d);
 	cr_assert_str_eq((char *)d.data, "mtime only");
 	kh_buf_release(&d);
 	kh_diff_result_release(&r);

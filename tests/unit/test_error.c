@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "kheaders.h"
 #include "error.h"
 
 Test(error, message_names_path_and_errno_text)

@@ -8,7 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "manifest.h"
+#include "kheaders.h"
+
 
 static char mdir[64], man[128], out[128], hdr[128], sub[128], absent[128];
 static char *inputs[3];

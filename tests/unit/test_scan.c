@@ -11,6 +11,7 @@
 #include <libelf.h>
 #include <lzma.h>
 
+#include "kheaders.h"
 #include "scan.h"
 
 #define PAD 40
@@ -241,8 +242,8 @@ Test(scan, xz_check_bounds_and_rejects_trailing_junk_in_a_span)
 	struct kh_span span = { 0, xzlen + 4 };
 	struct kh_error why;
 
-	cr_assert_eq(kh_xz_check(xz, xzlen, 10, &slen, NULL, &why), -EFBIG);
-	cr_assert_eq(kh_xz_check(xz, xzlen - 1, 1 << 20, &slen, NULL, &why),
+	cr_assert_eq(kh_xz_decode(xz, xzlen, 10, NULL, 0, &slen, NULL, &why), -EFBIG);
+	cr_assert_eq(kh_xz_decode(xz, xzlen - 1, 1 << 20, NULL, 0, &slen, NULL, &why),
 		     -EBADMSG);
 	memset(xz + xzlen, 0, 4);
 	cr_assert_eq(kh_xz_span_valid(xz, &span, 1 << 20, &why), 0);

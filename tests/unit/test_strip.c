@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "kheaders.h"
-#include "strip.h"
 
 /*
  * Strip @in (@len bytes) with @mode twice, into a fresh buffer and in

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kheaders.h"
 #include "timestamp.h"
 
 static int64_t parse_ok(const char *s)

@@ -87,37 +87,6 @@ static int unpack(const struct ent *e, size_t n, uint64_t max,
 
 TestSuite(unpack, .init = mk_top, .fini = rm_top);
 
-Test(unpack, path_split_drops_dots_and_refuses_escapes)
-{
-	struct kh_path p;
-	const char *why = NULL;
-
-	cr_assert_eq(kh_path_split(&p, ".//include/./linux/x.h", &why), 0);
-	cr_assert_eq(p.n, 3);
-	cr_assert_str_eq(p.comp[2], "x.h");
-	kh_path_release(&p);
-	cr_assert_eq(kh_path_split(&p, "a/../../b", &why), -EPERM);
-	cr_assert_str_eq(why, "'..' component");
-	kh_path_release(&p);
-	cr_assert_eq(kh_path_split(&p, "/etc/passwd", &why), -EPERM);
-	cr_assert_str_eq(why, "absolute path");
-	kh_path_release(&p);
-}
-
-Test(unpack, link_targets_must_stay_inside)
-{
-	struct kh_path p;
-	const char *why;
-
-	cr_assert_eq(kh_path_split(&p, "include/linux/a.h", &why), 0);
-	cr_assert(kh_link_target_inside(&p, "b.h", &why));
-	cr_assert(kh_link_target_inside(&p, "../../arch/x.h", &why));
-	cr_assert_not(kh_link_target_inside(&p, "../../../x.h", &why));
-	cr_assert_not(kh_link_target_inside(&p, "/x.h", &why));
-	cr_assert_not(kh_link_target_inside(&p, "", &why));
-	kh_path_release(&p);
-}
-
 Test(unpack, good_archive_gets_sane_modes_and_a_private_directory)
 {
 	static const struct ent e[] = {
