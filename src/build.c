@@ -13,24 +13,22 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "build.h"
 #include "cache.h"
 #include "collect.h"
 #include "error.h"
+#include "util.h"
+#include "pool.h"
 #include "tarball.h"
 #include "timestamp.h"
 #include "xzblocks.h"
 
 /* Largest header accepted; the archive format itself allows more. */
 #define KH_MAX_HEADER_SIZE (1ULL << 31)
-#define KH_MAX_THREADS 64
 
 struct read_pool {
 	const struct kh_build_opts *opts;
 	struct kh_source_list *list;
 	struct kh_buf *data;		/* one per source */
-	size_t next;			/* atomic */
-	int failed;			/* atomic */
 	size_t fail_idx;
 	pthread_mutex_t lock;
 	struct kh_error *err;
@@ -107,22 +105,26 @@ static int read_exact(int fd, const char *path, off_t size, struct kh_buf *out,
 	ssize_t n;
 
 	if ((uint64_t)size > KH_MAX_HEADER_SIZE)
-		return kh_err(err, EFBIG, "'%s' is larger than %llu bytes", path,
+		return kh_err_at(err, EFBIG, path,
+				 "'%s' is larger than %llu bytes", path,
 			      KH_MAX_HEADER_SIZE);
 	if (kh_buf_reserve(out, want))
-		return kh_err_sys(err, ENOMEM, "cannot read '%s'", path);
+		return kh_err_sys_at(err, ENOMEM, path,
+				     "cannot read '%s'", path);
 	for (;;) {
 		n = read(fd, out->data + out->len, want - out->len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return kh_err_sys(err, errno, "cannot read '%s'", path);
-		out->len += n;
+			return kh_err_sys_at(err, errno, path,
+					     "cannot read '%s'", path);
+		kh_buf_setlen(out, out->len + n);
 		if (out->len == (size_t)size || n == 0 || out->len == want)
 			break;
 	}
 	if (out->len != (size_t)size)
-		return kh_err(err, EAGAIN, "'%s' changed while being archived",
+		return kh_err_at(err, EAGAIN, path,
+				 "'%s' changed while being archived",
 			      path);
 	return 0;
 }
@@ -136,13 +138,16 @@ static int read_source(const struct kh_source *s, struct kh_buf *out,
 
 	fd = open(s->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return kh_err_sys(err, errno, "cannot open '%s'", s->path);
+		return kh_err_sys_at(err, errno, s->path,
+				     "cannot open '%s'", s->path);
 	if (fstat(fd, &st) < 0) {
-		ret = kh_err_sys(err, errno, "cannot stat '%s'", s->path);
+		ret = kh_err_sys_at(err, errno, s->path,
+				    "cannot stat '%s'", s->path);
 		goto out;
 	}
 	if (!same_file_state(&st, &s->st)) {
-		ret = kh_err(err, EAGAIN, "'%s' changed while being archived",
+		ret = kh_err_at(err, EAGAIN, s->path,
+				"'%s' changed while being archived",
 			     s->path);
 		goto out;
 	}
@@ -166,45 +171,28 @@ static int load_one(struct read_pool *pool, size_t i, struct kh_error *err)
 		return ret;
 	ret = kh_strip(pool->opts->strip_mode, (char *)b->data, b->len,
 		       (char *)b->data, &len, s->path, err);
-	b->len = len;
+	kh_buf_setlen(b, len);
 	return ret;
 }
 
-static void *read_worker(void *arg)
+/* One header: read and strip; the first failure in name order is kept. */
+static int read_item(void *ctx, size_t i)
 {
-	struct read_pool *pool = arg;
-	struct kh_error *err;
-	size_t i;
+	struct read_pool *pool = ctx;
+	struct kh_error err;
 	int ret;
 
-	err = malloc(sizeof(*err));
-	if (!err) {
-		__atomic_store_n(&pool->failed, 1, __ATOMIC_SEQ_CST);
-		pthread_mutex_lock(&pool->lock);
-		if (!pool->ret)
-			pool->ret = kh_err_sys(pool->err, ENOMEM, "cannot read headers");
-		pthread_mutex_unlock(&pool->lock);
-		return NULL;
+	ret = load_one(pool, i, &err);
+	if (!ret)
+		return 0;
+	pthread_mutex_lock(&pool->lock);
+	if (!pool->ret || i < pool->fail_idx) {
+		pool->fail_idx = i;
+		pool->ret = ret;
+		*pool->err = err;
 	}
-	while (!__atomic_load_n(&pool->failed, __ATOMIC_SEQ_CST)) {
-		i = __atomic_fetch_add(&pool->next, 1, __ATOMIC_RELAXED);
-		if (i >= pool->list->nr)
-			break;
-		ret = load_one(pool, i, err);
-		if (!ret)
-			continue;
-		__atomic_store_n(&pool->failed, 1, __ATOMIC_SEQ_CST);
-		pthread_mutex_lock(&pool->lock);
-		/* The first failure in name order wins: stable messages. */
-		if (!pool->ret || i < pool->fail_idx) {
-			pool->fail_idx = i;
-			pool->ret = ret;
-			*pool->err = *err;
-		}
-		pthread_mutex_unlock(&pool->lock);
-	}
-	free(err);
-	return NULL;
+	pthread_mutex_unlock(&pool->lock);
+	return ret;
 }
 
 static int read_all(const struct kh_build_opts *opts,
@@ -214,81 +202,11 @@ static int read_all(const struct kh_build_opts *opts,
 	struct read_pool pool = {
 		.opts = opts, .list = list, .data = data, .err = err,
 	};
-	pthread_t tid[64];
-	unsigned int i, started = 0;
 
 	pthread_mutex_init(&pool.lock, NULL);
-	if (threads > 64)
-		threads = 64;
-	for (i = 1; i < threads; i++)
-		if (!pthread_create(&tid[started], NULL, read_worker, &pool))
-			started++;
-	read_worker(&pool);
-	for (i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
+	kh_pool_run(threads, list->nr, read_item, &pool);
 	pthread_mutex_destroy(&pool.lock);
 	return pool.ret;
-}
-
-static uint64_t fnv1a64(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	while (*s) {
-		h ^= (unsigned char)*s++;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-uint64_t kh_block_hash(const char *name)
-{
-	return fnv1a64(name);
-}
-
-/* The file entry of smallest path hash in [lo, hi), or @hi if none. */
-static size_t window_min(const struct kh_tar_entry *entries, size_t lo,
-			 size_t hi)
-{
-	size_t i, best = hi;
-	uint64_t h, best_h = 0;
-
-	for (i = lo; i < hi; i++) {
-		if (entries[i].type != KH_TAR_FILE)
-			continue;
-		h = fnv1a64(entries[i].name);
-		if (best == hi || h < best_h) {
-			best = i;
-			best_h = h;
-		}
-	}
-	return best;
-}
-
-size_t kh_block_cuts_every(const struct kh_tar_entry *entries,
-			   const size_t *offsets, size_t nr,
-			   unsigned int per_block, size_t *cuts)
-{
-	size_t blocks, b, n = 0, q, w, at;
-
-	if (!per_block)
-		per_block = KH_BLOCK_ENTRIES;
-	blocks = (nr + per_block - 1) / per_block;
-	cuts[n++] = 0;
-	w = blocks ? nr / (8 * blocks) : 0;
-	for (b = 1; b < blocks; b++) {
-		q = nr * b / blocks;
-		at = window_min(entries, q - w, q + w + 1 < nr ? q + w + 1 : nr);
-		if (at < nr && offsets[at] > cuts[n - 1])
-			cuts[n++] = offsets[at];
-	}
-	return n;
-}
-
-size_t kh_block_cuts(const struct kh_tar_entry *entries, const size_t *offsets,
-		     size_t nr, size_t *cuts)
-{
-	return kh_block_cuts_every(entries, offsets, nr, 0, cuts);
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -316,14 +234,8 @@ static int collect_dirs(const struct kh_source_list *list, char ***dirs,
 		const char *name = list->v[i].name, *p;
 
 		for (p = strchr(name, '/'); p; p = strchr(p + 1, '/')) {
-			if (n == alloc) {
-				char **nv = realloc(v, 2 * alloc * sizeof(*v));
-
-				if (!nv)
-					goto out_nomem;
-				v = nv;
-				alloc *= 2;
-			}
+			if (ALLOC_GROW(v, n + 1, alloc))
+				goto out_nomem;
 			if (asprintf(&v[n], "./%.*s/", (int)(p - name), name) < 0)
 				goto out_nomem;
 			n++;
@@ -602,8 +514,8 @@ static unsigned int build_threads(const struct kh_build_opts *opts,
 {
 	unsigned int threads = opts->threads ? opts->threads : kh_online_cpus();
 
-	if (threads > KH_MAX_THREADS)
-		threads = KH_MAX_THREADS;
+	if (threads > KH_POOL_MAX_THREADS)
+		threads = KH_POOL_MAX_THREADS;
 	*want = threads;
 	if (!opts->jobserver || threads == 1)
 		return threads;

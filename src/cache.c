@@ -21,6 +21,7 @@
 
 #include "cache.h"
 #include "error.h"
+#include "util.h"
 
 #define CACHE_MAGIC "KHBLK\0\0\1"
 #define CACHE_HDR (8 + KH_SHA256_LEN + 8 + 8 + 8 + KH_SHA256_LEN)
@@ -80,16 +81,18 @@ int kh_cache_open(struct kh_cache **cache, const char *dir,
 	*cache = NULL;
 	/* Only the last component: a missing parent is the caller's error. */
 	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
-		return kh_err_sys(err, errno,
+		return kh_err_sys_at(err, errno, dir,
 				  "cannot create cache directory '%s'", dir);
 	c = calloc(1, sizeof(*c));
 	if (!c || !(c->dir = strdup(dir))) {
 		free(c);
-		return kh_err_sys(err, ENOMEM, "cannot open cache '%s'", dir);
+		return kh_err_sys_at(err, ENOMEM, dir,
+				     "cannot open cache '%s'", dir);
 	}
 	c->dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c->dfd < 0) {
-		ret = kh_err_sys(err, errno, "cannot open cache directory '%s'",
+		ret = kh_err_sys_at(err, errno, dir,
+				    "cannot open cache directory '%s'",
 				 dir);
 		free(c->dir);
 		free(c);
@@ -286,7 +289,7 @@ static void drop_stale_tmp(struct kh_cache *cache, const char *name,
 static int list_records(struct kh_cache *cache, struct cache_file **files,
 			size_t *nr, uint64_t *total)
 {
-	struct cache_file *v = NULL, *nv;
+	struct cache_file *v = NULL;
 	size_t n = 0, alloc = 0;
 	struct dirent *de;
 	struct stat st;
@@ -312,15 +315,10 @@ static int list_records(struct kh_cache *cache, struct cache_file **files,
 			drop_stale_tmp(cache, de->d_name, &st);
 			continue;
 		}
-		if (n == alloc) {
-			alloc = alloc ? 2 * alloc : 256;
-			nv = realloc(v, alloc * sizeof(*v));
-			if (!nv) {
-				free(v);
-				closedir(d);
-				return -ENOMEM;
-			}
-			v = nv;
+		if (ALLOC_GROW(v, n + 1, alloc)) {
+			free(v);
+			closedir(d);
+			return -ENOMEM;
 		}
 		memcpy(v[n].name, de->d_name, KH_SHA256_HEX);
 		v[n].used = st.st_mtim;

@@ -18,6 +18,7 @@
 #include "collect.h"
 #include "path.h"
 #include "error.h"
+#include "util.h"
 
 struct walk {
 	struct kh_source_list *list;
@@ -64,20 +65,13 @@ static char *path_join(const char *a, const char *b)
 static int add_dep(struct kh_source_list *list, const char *path,
 		   struct kh_error *err)
 {
-	char **v;
-
-	if (list->nr_deps == list->alloc_deps) {
-		size_t n = list->alloc_deps ? list->alloc_deps * 2 : 64;
-
-		v = realloc(list->deps, n * sizeof(*v));
-		if (!v)
-			return kh_err_sys(err, ENOMEM, "cannot record '%s'", path);
-		list->deps = v;
-		list->alloc_deps = n;
-	}
+	if (ALLOC_GROW(list->deps, list->nr_deps + 1, list->alloc_deps))
+		return kh_err_sys_at(err, ENOMEM, path, "cannot record '%s'",
+				     path);
 	list->deps[list->nr_deps] = strdup(path);
 	if (!list->deps[list->nr_deps])
-		return kh_err_sys(err, ENOMEM, "cannot record '%s'", path);
+		return kh_err_sys_at(err, ENOMEM, path,
+				     "cannot record '%s'", path);
 	list->nr_deps++;
 	return 0;
 }
@@ -109,11 +103,11 @@ static int check_limits(const char *path, const struct stat *st,
 			struct kh_error *err)
 {
 	if (strlen(path) >= PATH_MAX)
-		return kh_err(err, ENAMETOOLONG,
+		return kh_err_at(err, ENAMETOOLONG, path,
 			      "cannot archive '%s': its path is longer than %d bytes",
 			      path, PATH_MAX - 1);
 	if (S_ISREG(st->st_mode) && st->st_size > KH_HEADER_SIZE_MAX)
-		return kh_err(err, EFBIG,
+		return kh_err_at(err, EFBIG, path,
 			      "'%s' is too large for a header: %lld bytes, the limit is 256 MiB",
 			      path, (long long)st->st_size);
 	return 0;
@@ -141,23 +135,17 @@ static int add_source(struct walk *w, const char *name, const char *path,
 	ret = check_limits(path, st, w->err);
 	if (ret)
 		return ret;
-	if (list->nr == list->alloc) {
-		size_t n = list->alloc ? list->alloc * 2 : 1024;
-		struct kh_source *v = realloc(list->v, n * sizeof(*v));
-
-		if (!v)
-			return kh_err_sys(w->err, ENOMEM, "cannot record '%s'",
-					  path);
-		list->v = v;
-		list->alloc = n;
-	}
+	if (ALLOC_GROW(list->v, list->nr + 1, list->alloc))
+		return kh_err_sys_at(w->err, ENOMEM, path,
+				     "cannot record '%s'", path);
 	s = &list->v[list->nr];
 	memset(s, 0, sizeof(*s));
 	s->name = strdup(name);
 	s->path = strdup(path);
 	if (!s->name || !s->path) {
 		source_release(s);
-		return kh_err_sys(w->err, ENOMEM, "cannot record '%s'", path);
+		return kh_err_sys_at(w->err, ENOMEM, path,
+				     "cannot record '%s'", path);
 	}
 	s->st = *st;
 	s->from_objtree = w->objtree;
@@ -179,14 +167,17 @@ static int walk_entry(struct walk *w, int dfd, const char *dname,
 	int ret = 0;
 
 	if (asprintf(&child, "%s/%s", name, dname) < 0)
-		return kh_err_sys(w->err, ENOMEM, "cannot walk '%s'", name);
+		return kh_err_sys_at(w->err, ENOMEM, name,
+				     "cannot walk '%s'", name);
 	path = path_join(w->tree, child);
 	if (!path) {
-		ret = kh_err_sys(w->err, ENOMEM, "cannot walk '%s'", name);
+		ret = kh_err_sys_at(w->err, ENOMEM, name,
+				    "cannot walk '%s'", name);
 		goto out;
 	}
 	if (fstatat(dfd, dname, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		ret = kh_err_sys(w->err, errno, "cannot stat '%s'", path);
+		ret = kh_err_sys_at(w->err, errno, path,
+				    "cannot stat '%s'", path);
 		goto out;
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -197,7 +188,7 @@ static int walk_entry(struct walk *w, int dfd, const char *dname,
 		sub = openat(dfd, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 			     O_CLOEXEC);
 		if (sub < 0) {
-			ret = kh_err_sys(w->err, errno,
+			ret = kh_err_sys_at(w->err, errno, path,
 					 "cannot open directory '%s'", path);
 			goto out;
 		}
@@ -236,15 +227,8 @@ static int walk_dir(struct walk *w, int dfd, const char *name)
 			break;
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (nr == alloc) {
-			char **v;
-
-			alloc = alloc ? alloc * 2 : 64;
-			v = realloc(names, alloc * sizeof(*v));
-			if (!v)
-				goto out_nomem;
-			names = v;
-		}
+		if (ALLOC_GROW(names, nr + 1, alloc))
+			goto out_nomem;
 		names[nr] = strdup(de->d_name);
 		if (!names[nr])
 			goto out_nomem;
@@ -277,12 +261,13 @@ static int walk_root(struct walk *w, const char *root, bool must)
 	int dfd, ret;
 
 	if (!path)
-		return kh_err_sys(w->err, ENOMEM, "cannot walk '%s'", root);
+		return kh_err_sys_at(w->err, ENOMEM, root,
+				     "cannot walk '%s'", root);
 	dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
 		ret = 0;
 		if (must || errno != ENOENT)
-			ret = kh_err_sys(w->err, errno,
+			ret = kh_err_sys_at(w->err, errno, path,
 					 "cannot open directory '%s'", path);
 		free(path);
 		return ret;
@@ -348,29 +333,33 @@ static int follow_link(struct kh_source *s, struct stat *st, char **target,
 
 	n = readlink(s->path, buf, sizeof(buf) - 1);
 	if (n < 0)
-		return kh_err_sys(err, errno, "cannot read symlink '%s'",
+		return kh_err_sys_at(err, errno, s->path,
+				     "cannot read symlink '%s'",
 				  s->path);
 	buf[n] = '\0';
 	if (stat(s->path, st) < 0) {
 		if (errno == ENOENT)
-			return kh_err(err, ENOENT,
+			return kh_err_at(err, ENOENT, s->path,
 				      "dangling symlink '%s' -> '%s'", s->path,
 				      buf);
 		if (errno == ELOOP)
-			return kh_err(err, ELOOP, "symlink loop at '%s' -> '%s'",
+			return kh_err_at(err, ELOOP, s->path,
+					 "symlink loop at '%s' -> '%s'",
 				      s->path, buf);
-		return kh_err_sys(err, errno, "cannot follow symlink '%s'",
+		return kh_err_sys_at(err, errno, s->path,
+				     "cannot follow symlink '%s'",
 				  s->path);
 	}
 	if (!S_ISREG(st->st_mode))
-		return kh_err(err, EINVAL,
+		return kh_err_at(err, EINVAL, s->path,
 			      "symlink '%s' -> '%s' does not point to a regular file",
 			      s->path, buf);
 	n = check_limits(s->path, st, err);
 	if (n)
 		return n;
 	*target = strdup(buf);
-	return *target ? 0 : kh_err_sys(err, ENOMEM, "'%s'", s->path);
+	return *target ? 0 : kh_err_sys_at(err, ENOMEM, s->path,
+					   "'%s'", s->path);
 }
 
 /*
@@ -467,7 +456,7 @@ static int read_list(struct walk *w, const char *listfile)
 		free(name);
 		name = rel ? strdup(rel) : NULL;
 		if (!name || !kh_path_normalize(name) || !*name) {
-			ret = kh_err(w->err, EINVAL,
+			ret = kh_err_at(w->err, EINVAL, listfile,
 				     "'%s' line %u: '%s' is not inside '%s'",
 				     listfile, lineno, line, w->tree);
 			break;
@@ -477,14 +466,16 @@ static int read_list(struct walk *w, const char *listfile)
 		if (!path)
 			goto out_nomem;
 		if (lstat(path, &st) < 0) {
-			ret = kh_err_sys(w->err, errno, "cannot stat '%s' (%s line %u)",
+			ret = kh_err_sys_at(w->err, errno, path,
+					    "cannot stat '%s' (%s line %u)",
 					 path, listfile, lineno);
 			break;
 		}
 		if (S_ISDIR(st.st_mode))
 			continue;
 		if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
-			ret = kh_err(w->err, EINVAL, "'%s' is not a regular file",
+			ret = kh_err_at(w->err, EINVAL, path,
+					"'%s' is not a regular file",
 				     path);
 			break;
 		}
@@ -494,7 +485,8 @@ static int read_list(struct walk *w, const char *listfile)
 
 out_nomem:
 	if (!ret)
-		ret = kh_err_sys(w->err, ENOMEM, "cannot read '%s'", listfile);
+		ret = kh_err_sys_at(w->err, ENOMEM, listfile,
+				    "cannot read '%s'", listfile);
 out:
 	free(name);
 	free(path);
@@ -514,30 +506,132 @@ static int check_tree(const char *tree, const char *what, struct kh_error *err)
 	return 0;
 }
 
+/*
+ * The trees the archive is made of: the one definition that the walk and
+ * kh_build_watch_paths() (the manifest's freshness check) both read.
+ * "%s" stands for SRCARCH.  A source root skips its generated/ directory,
+ * which the object tree provides; the object tree's roots may be absent
+ * (an unconfigured tree has none).
+ */
+static const struct collect_root {
+	bool objtree;
+	const char *headers;	/* root for KH_PROFILE_HEADERS */
+	const char *uapi;	/* root for KH_PROFILE_UAPI */
+	const char *skip;	/* source roots: left to the object tree */
+	const char *parent;	/* object roots: where the root appears */
+} collect_roots[] = {
+	{ false, "include", "include/uapi", "include/generated", NULL },
+	{ false, "arch/%s/include", "arch/%s/include/uapi",
+	  "arch/%s/include/generated", NULL },
+	{ true, "include/generated", "include/generated/uapi", NULL,
+	  "include" },
+	{ true, "arch/%s/include/generated", "arch/%s/include/generated/uapi",
+	  NULL, "arch/%s/include" },
+};
+
+/* @fmt with SRCARCH @arch in @out; false when it does not fit. */
+static bool root_path(char *out, size_t size, const char *fmt,
+		      const char *arch)
+{
+	int n;
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	n = snprintf(out, size, fmt, arch);
+#pragma GCC diagnostic pop
+	return n >= 0 && (size_t)n < size;
+}
+
 static int walk_trees(const struct kh_build_opts *opts, struct walk *src,
 		      struct walk *obj)
 {
-	const char *a = opts->arch;
-	char sroot[2][PATH_MAX], oroot[2][PATH_MAX], skip[2][PATH_MAX];
 	bool uapi = opts->profile == KH_PROFILE_UAPI;
-	int i, ret = 0;
+	char root[PATH_MAX], skip[PATH_MAX];
+	const struct collect_root *r;
+	struct walk *w;
+	size_t i;
+	int ret = 0;
 
-	snprintf(sroot[0], PATH_MAX, uapi ? "include/uapi" : "include");
-	snprintf(sroot[1], PATH_MAX, uapi ? "arch/%s/include/uapi" :
-		 "arch/%s/include", a);
-	snprintf(skip[0], PATH_MAX, "include/generated");
-	snprintf(skip[1], PATH_MAX, "arch/%s/include/generated", a);
-	snprintf(oroot[0], PATH_MAX, "include/generated%s", uapi ? "/uapi" : "");
-	snprintf(oroot[1], PATH_MAX, "arch/%s/include/generated%s", a,
-		 uapi ? "/uapi" : "");
-	for (i = 0; i < 2 && !ret; i++) {
-		src->skip_dir = skip[i];
-		ret = walk_root(src, sroot[i], !uapi);
+	for (i = 0; i < ARRAY_SIZE(collect_roots) && !ret; i++) {
+		r = &collect_roots[i];
+		w = r->objtree ? obj : src;
+		if (!root_path(root, sizeof(root), uapi ? r->uapi : r->headers,
+			       opts->arch) ||
+		    (r->skip && !root_path(skip, sizeof(skip), r->skip,
+					   opts->arch)))
+			return kh_err_at(src->err, ENAMETOOLONG, opts->arch,
+					 "architecture name '%s' too long",
+					 opts->arch);
+		w->skip_dir = r->skip ? skip : NULL;
+		ret = walk_root(w, root, !r->objtree && !uapi);
 	}
-	obj->skip_dir = NULL;
-	for (i = 0; i < 2 && !ret; i++)
-		ret = walk_root(obj, oroot[i], false);
 	return ret;
+}
+
+static int watch_add(char ***v, size_t *nr, const char *tree,
+		     const char *fmt, const char *arch)
+{
+	char rel[PATH_MAX], *s;
+	size_t alloc = *nr;
+
+	if (!root_path(rel, sizeof(rel), fmt, arch) ||
+	    asprintf(&s, "%s/%s", tree, rel) < 0)
+		return -ENOMEM;
+	if (ALLOC_GROW(*v, *nr + 1, alloc)) {
+		free(s);
+		return -ENOMEM;
+	}
+	(*v)[(*nr)++] = s;
+	return 0;
+}
+
+/*
+ * The manifest watches every root of the profile, and the places where
+ * the object tree's generated directories (both profiles' roots) appear
+ * during a kernel build.
+ */
+int kh_build_watch_paths(const struct kh_build_opts *opts, char ***paths,
+			 size_t *nr)
+{
+	const char *objtree = opts->objtree ? opts->objtree : opts->srctree;
+	bool uapi = opts->profile == KH_PROFILE_UAPI;
+	const struct collect_root *r;
+	size_t i;
+	int ret = 0;
+
+	*paths = NULL;
+	*nr = 0;
+	if (opts->srclist || !opts->arch)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(collect_roots) && !ret; i++) {
+		r = &collect_roots[i];
+		if (!r->objtree) {
+			ret = watch_add(paths, nr, opts->srctree,
+					uapi ? r->uapi : r->headers,
+					opts->arch);
+			continue;
+		}
+		ret = watch_add(paths, nr, objtree, r->parent, opts->arch);
+		if (!ret)
+			ret = watch_add(paths, nr, objtree, r->headers,
+					opts->arch);
+		if (!ret)
+			ret = watch_add(paths, nr, objtree, r->uapi,
+					opts->arch);
+	}
+	if (ret) {
+		kh_build_watch_paths_free(*paths, *nr);
+		*paths = NULL;
+		*nr = 0;
+	}
+	return ret;
+}
+
+void kh_build_watch_paths_free(char **paths, size_t nr)
+{
+	while (nr)
+		free(paths[--nr]);
+	free(paths);
 }
 
 static int check_arch(const struct kh_build_opts *opts, struct kh_error *err)
@@ -547,17 +641,18 @@ static int check_arch(const struct kh_build_opts *opts, struct kh_error *err)
 
 	if (!opts->arch || !*opts->arch || strchr(opts->arch, '/') ||
 	    !strcmp(opts->arch, "..") || !strcmp(opts->arch, "."))
-		return kh_err(err, EINVAL, "invalid architecture '%s'",
+		return kh_err_at(err, EINVAL, opts->arch ? opts->arch : "",
+				 "invalid architecture '%s'",
 			      opts->arch ? opts->arch : "");
 	snprintf(path, sizeof(path), "%s/arch/%s/include", opts->srctree,
 		 opts->arch);
 	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
-		return kh_err(err, ENOENT,
+		return kh_err_at(err, ENOENT, opts->arch,
 			      "unknown architecture '%s': no directory '%s'",
 			      opts->arch, path);
 	snprintf(path, sizeof(path), "%s/include", opts->srctree);
 	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
-		return kh_err(err, ENOENT,
+		return kh_err_at(err, ENOENT, opts->srctree,
 			      "'%s' is not a kernel source tree: no directory '%s'",
 			      opts->srctree, path);
 	return 0;
@@ -574,7 +669,7 @@ static int check_required(struct kh_source_list *list, struct kh_error *err)
 
 	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		if (!find_source(list, required[i]))
-			return kh_err(err, ENOENT,
+			return kh_err_at(err, ENOENT, required[i],
 				      "'%s' is missing from the trees (is the object tree configured?)",
 				      required[i]);
 	return 0;

@@ -160,53 +160,103 @@ struct decomp_ctx {
 
 static int decomp_fail(const struct decomp_ctx *c, int code, const char *why)
 {
-	return kh_err(c->err, code, "'%s': %s stream at offset %llu: %s",
+	return kh_err_at(c->err, code, c->name,
+			 "'%s': %s stream at offset %llu: %s",
 		      c->name, kh_comp_name(c->fmt),
 		      (unsigned long long)c->where, why);
 }
 
 static int decomp_too_big(const struct decomp_ctx *c, size_t max_out)
 {
-	return kh_err(c->err, EFBIG,
+	return kh_err_at(c->err, EFBIG, c->name,
 		      "'%s': %s stream at offset %llu decodes to more than %zu bytes",
 		      c->name, kh_comp_name(c->fmt),
 		      (unsigned long long)c->where, max_out);
+}
+
+/*
+ * One step of a streaming decoder: decode into the @room bytes at @to and
+ * say how many it made.  Return: 1 at the end of the stream, 0 to go on,
+ * or a negative errno value with *@why set.
+ */
+typedef int decode_step_fn(void *state, uint8_t *to, size_t room,
+			   size_t *made, const char **why);
+
+/* The one output loop of every streaming decoder: bounded, chunked. */
+static int decode_loop(const struct decomp_ctx *c, struct kh_buf *out,
+		       size_t max_out, decode_step_fn *step, void *state)
+{
+	size_t base = out->len, room, made;
+	const char *why = NULL;
+	int ret = 0, r;
+
+	for (;;) {
+		room = out_room(out, base, max_out, &ret);
+		if (!room)
+			return ret ? ret : decomp_too_big(c, max_out);
+		made = 0;
+		r = step(state, out->data + out->len, room, &made, &why);
+		kh_buf_setlen(out, out->len + made);
+		if (r > 0)
+			return 0;
+		if (r < 0)
+			return decomp_fail(c, -r, why);
+	}
+}
+
+static int gzip_step(void *state, uint8_t *to, size_t room, size_t *made,
+		     const char **why)
+{
+	z_stream *zs = state;
+	int zret;
+
+	zs->next_out = to;
+	zs->avail_out = room;
+	zret = inflate(zs, Z_NO_FLUSH);
+	*made = room - zs->avail_out;
+	if (zret == Z_STREAM_END)
+		return 1;
+	if (zret == Z_OK)
+		return 0;
+	*why = zs->msg ? zs->msg : "truncated or corrupt data";
+	return -EBADMSG;
 }
 
 static int decode_gzip(const struct decomp_ctx *c, const uint8_t *in,
 		       size_t len, size_t max_out, struct kh_buf *out,
 		       size_t *consumed)
 {
-	size_t base = out->len, room;
 	z_stream zs;
-	int zret = Z_OK, ret = 0;
+	int ret;
 
 	memset(&zs, 0, sizeof(zs));
 	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
-		return kh_err_sys(c->err, ENOMEM, "'%s': zlib", c->name);
+		return kh_err_sys_at(c->err, ENOMEM, c->name,
+				     "'%s': zlib", c->name);
 	zs.next_in = (Bytef *)in;
 	zs.avail_in = len > UINT32_MAX ? UINT32_MAX : (uInt)len;
-	while (zret != Z_STREAM_END) {
-		room = out_room(out, base, max_out, &ret);
-		if (!room) {
-			ret = ret ? ret : decomp_too_big(c, max_out);
-			break;
-		}
-		zs.next_out = out->data + out->len;
-		zs.avail_out = room;
-		zret = inflate(&zs, Z_NO_FLUSH);
-		out->len += room - zs.avail_out;
-		if (zret == Z_STREAM_END)
-			break;
-		if (zret != Z_OK) {
-			ret = decomp_fail(c, EBADMSG, zs.msg ? zs.msg :
-					  "truncated or corrupt data");
-			break;
-		}
-	}
+	ret = decode_loop(c, out, max_out, gzip_step, &zs);
 	*consumed = zs.total_in;
 	inflateEnd(&zs);
 	return ret;
+}
+
+struct xz_step {
+	struct kh_xz_reader r;
+	struct kh_error why;
+};
+
+static int xz_step(void *state, uint8_t *to, size_t room, size_t *made,
+		   const char **why)
+{
+	struct xz_step *x = state;
+	int ret = kh_xz_read(&x->r, to, room, made, &x->why);
+
+	if (ret) {
+		*why = x->why.msg;
+		return ret;
+	}
+	return kh_xz_reader_done(&x->r);
 }
 
 static int decode_lzma_family(const struct decomp_ctx *c, const uint8_t *in,
@@ -214,31 +264,19 @@ static int decode_lzma_family(const struct decomp_ctx *c, const uint8_t *in,
 			      size_t *consumed)
 {
 	unsigned int flags = c->fmt == KH_COMP_LZMA ? KH_XZ_ALONE : 0;
-	size_t base = out->len, room, got;
-	struct kh_xz_reader r;
-	struct kh_error why;
+	struct xz_step x;
 	int ret;
 
-	ret = kh_xz_reader_init(&r, in, len, flags, UINT64_MAX, NULL, &why);
+	ret = kh_xz_reader_init(&x.r, in, len, flags, UINT64_MAX, NULL,
+				&x.why);
 	if (ret == -ENOMEM)
-		return kh_err_sys(c->err, ENOMEM, "'%s': liblzma", c->name);
+		return kh_err_sys_at(c->err, ENOMEM, c->name,
+				     "'%s': liblzma", c->name);
 	if (ret)
-		return decomp_fail(c, -ret, why.msg);
-	while (!kh_xz_reader_done(&r)) {
-		room = out_room(out, base, max_out, &ret);
-		if (!room) {
-			ret = ret ? ret : decomp_too_big(c, max_out);
-			break;
-		}
-		ret = kh_xz_read(&r, out->data + out->len, room, &got, &why);
-		kh_buf_setlen(out, out->len + got);
-		if (ret) {
-			ret = decomp_fail(c, -ret, why.msg);
-			break;
-		}
-	}
-	*consumed = kh_xz_reader_in(&r);
-	kh_xz_reader_end(&r);
+		return decomp_fail(c, -ret, x.why.msg);
+	ret = decode_loop(c, out, max_out, xz_step, &x);
+	*consumed = kh_xz_reader_in(&x.r);
+	kh_xz_reader_end(&x.r);
 	return ret;
 }
 
@@ -269,7 +307,8 @@ static int decode_lz4(const struct decomp_ctx *c, const uint8_t *in,
 		    bsize > len - pos - 4)
 			break;
 		if (kh_buf_reserve(out, LZ4_LEGACY_BLOCK))
-			return kh_err_sys(c->err, ENOMEM, "'%s'", c->name);
+			return kh_err_sys_at(c->err, ENOMEM, c->name,
+					     "'%s'", c->name);
 		n = LZ4_decompress_safe((const char *)in + pos + 4,
 					(char *)out->data + out->len, bsize,
 					LZ4_LEGACY_BLOCK);
@@ -277,10 +316,10 @@ static int decode_lz4(const struct decomp_ctx *c, const uint8_t *in,
 			*consumed = pos;
 			return decomp_fail(c, EBADMSG, "corrupt block");
 		}
-		out->len += n;
+		kh_buf_setlen(out, out->len + n);
 		pos += 4 + bsize;
 		if (out->len - base > max_out) {
-			out->len = base + max_out;
+			kh_buf_setlen(out, base + max_out);
 			*consumed = pos;
 			return decomp_too_big(c, max_out);
 		}
@@ -293,76 +332,83 @@ static int decode_lz4(const struct decomp_ctx *c, const uint8_t *in,
 	return 0;
 }
 
+struct zstd_step {
+	ZSTD_DCtx *dctx;
+	ZSTD_inBuffer ib;
+};
+
+static int zstd_step(void *state, uint8_t *to, size_t room, size_t *made,
+		     const char **why)
+{
+	struct zstd_step *z = state;
+	ZSTD_outBuffer ob = { to, room, 0 };
+	size_t zret;
+
+	zret = ZSTD_decompressStream(z->dctx, &ob, &z->ib);
+	*made = ob.pos;
+	if (ZSTD_isError(zret)) {
+		*why = ZSTD_getErrorName(zret);
+		return -EBADMSG;
+	}
+	if (!zret)
+		return 1;
+	if (z->ib.pos == z->ib.size && ob.pos < ob.size) {
+		*why = "truncated data";
+		return -EBADMSG;
+	}
+	return 0;
+}
+
 static int decode_zstd(const struct decomp_ctx *c, const uint8_t *in,
 		       size_t len, size_t max_out, struct kh_buf *out,
 		       size_t *consumed)
 {
-	ZSTD_inBuffer ib = { in, len, 0 };
-	ZSTD_outBuffer ob;
-	size_t base = out->len, room, zret = 1;
-	ZSTD_DCtx *dctx;
-	int ret = 0;
+	struct zstd_step z = { .ib = { in, len, 0 } };
+	int ret;
 
-	dctx = ZSTD_createDCtx();
-	if (!dctx)
-		return kh_err_sys(c->err, ENOMEM, "'%s': libzstd", c->name);
-	ZSTD_DCtx_setParameter(dctx, ZSTD_d_windowLogMax, 27);
-	while (zret) {
-		room = out_room(out, base, max_out, &ret);
-		if (!room) {
-			ret = ret ? ret : decomp_too_big(c, max_out);
-			break;
-		}
-		ob.dst = out->data + out->len;
-		ob.size = room;
-		ob.pos = 0;
-		zret = ZSTD_decompressStream(dctx, &ob, &ib);
-		out->len += ob.pos;
-		if (ZSTD_isError(zret)) {
-			ret = decomp_fail(c, EBADMSG, ZSTD_getErrorName(zret));
-			break;
-		}
-		if (zret && ib.pos == ib.size && ob.pos < ob.size) {
-			ret = decomp_fail(c, EBADMSG, "truncated data");
-			break;
-		}
-	}
-	*consumed = ib.pos;
-	ZSTD_freeDCtx(dctx);
+	z.dctx = ZSTD_createDCtx();
+	if (!z.dctx)
+		return kh_err_sys_at(c->err, ENOMEM, c->name,
+				     "'%s': libzstd", c->name);
+	ZSTD_DCtx_setParameter(z.dctx, ZSTD_d_windowLogMax, 27);
+	ret = decode_loop(c, out, max_out, zstd_step, &z);
+	*consumed = z.ib.pos;
+	ZSTD_freeDCtx(z.dctx);
 	return ret;
+}
+
+static int bzip2_step(void *state, uint8_t *to, size_t room, size_t *made,
+		      const char **why)
+{
+	bz_stream *bz = state;
+	int bret;
+
+	bz->next_out = (char *)to;
+	bz->avail_out = room;
+	bret = BZ2_bzDecompress(bz);
+	*made = room - bz->avail_out;
+	if (bret == BZ_STREAM_END)
+		return 1;
+	if (bret == BZ_OK && (bz->avail_in || !bz->avail_out))
+		return 0;
+	*why = bret == BZ_OK ? "truncated data" : "corrupt data";
+	return -EBADMSG;
 }
 
 static int decode_bzip2(const struct decomp_ctx *c, const uint8_t *in,
 			size_t len, size_t max_out, struct kh_buf *out,
 			size_t *consumed)
 {
-	size_t base = out->len, room;
 	bz_stream bz;
-	int bret = BZ_OK, ret = 0;
+	int ret;
 
 	memset(&bz, 0, sizeof(bz));
 	if (BZ2_bzDecompressInit(&bz, 0, 0) != BZ_OK)
-		return kh_err_sys(c->err, ENOMEM, "'%s': libbz2", c->name);
+		return kh_err_sys_at(c->err, ENOMEM, c->name,
+				     "'%s': libbz2", c->name);
 	bz.next_in = (char *)in;
 	bz.avail_in = len > UINT32_MAX ? UINT32_MAX : (unsigned int)len;
-	while (bret != BZ_STREAM_END) {
-		room = out_room(out, base, max_out, &ret);
-		if (!room) {
-			ret = ret ? ret : decomp_too_big(c, max_out);
-			break;
-		}
-		bz.next_out = (char *)out->data + out->len;
-		bz.avail_out = room;
-		bret = BZ2_bzDecompress(&bz);
-		out->len += room - bz.avail_out;
-		if (bret == BZ_STREAM_END)
-			break;
-		if (bret != BZ_OK || (!bz.avail_in && bz.avail_out)) {
-			ret = decomp_fail(c, EBADMSG, bret == BZ_OK ?
-					  "truncated data" : "corrupt data");
-			break;
-		}
-	}
+	ret = decode_loop(c, out, max_out, bzip2_step, &bz);
 	*consumed = len - bz.avail_in;
 	BZ2_bzDecompressEnd(&bz);
 	return ret;
@@ -391,7 +437,8 @@ int kh_decompress(enum kh_comp fmt, const uint8_t *in, size_t len,
 	case KH_COMP_BZIP2:
 		return decode_bzip2(&c, in, len, max_out, out, consumed);
 	default:
-		return kh_err(err, EINVAL, "'%s': unknown compression format",
+		return kh_err_at(err, EINVAL, name,
+				 "'%s': unknown compression format",
 			      name);
 	}
 }

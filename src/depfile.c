@@ -53,7 +53,7 @@ static int dep_line(struct kh_buf *out, const char *pre, const char *path,
 	if (!ret)
 		ret = kh_buf_append(out, post, strlen(post));
 	if (ret == -EINVAL)
-		return kh_err(err, EINVAL,
+		return kh_err_at(err, EINVAL, path,
 			      "cannot write a depfile: make cannot name '%s'",
 			      path);
 	if (ret)

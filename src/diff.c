@@ -15,6 +15,7 @@
 
 #include "digest.h"
 #include "error.h"
+#include "util.h"
 #include "listing.h"
 #include "path.h"
 #include "textdiff.h"
@@ -81,7 +82,8 @@ static int diff_rec_fill(struct diff_set *set, const struct kh_entry *e,
 	if (e->link)
 		r->side.link = strdup(e->link);
 	if (!r->key || (e->link && !r->side.link))
-		return kh_err_sys(set->err, ENOMEM, "cannot read '%s'",
+		return kh_err_sys_at(set->err, ENOMEM, set->src->name,
+				     "cannot read '%s'",
 				  set->src->name);
 	r->side.type = e->type;
 	r->side.mode = e->mode;
@@ -91,13 +93,15 @@ static int diff_rec_fill(struct diff_set *set, const struct kh_entry *e,
 	r->side.mtime = e->mtime;
 	h.sha = kh_sha256_new();
 	if (!h.sha)
-		return kh_err_sys(set->err, ENOMEM, "cannot read '%s'",
+		return kh_err_sys_at(set->err, ENOMEM, set->src->name,
+				     "cannot read '%s'",
 				  set->src->name);
 	ret = kh_entry_stream(e, diff_hash_piece, &h, set->err);
 	if (kh_sha256_final(h.sha, r->digest))
 		h.failed = true;
 	if (h.failed)
-		return kh_err(set->err, EIO, "'%s': cannot hash '%s'",
+		return kh_err_at(set->err, EIO, set->src->name,
+				 "'%s': cannot hash '%s'",
 			      set->src->name, e->name);
 	r->side.binary = h.binary;
 	return ret;
@@ -106,16 +110,9 @@ static int diff_rec_fill(struct diff_set *set, const struct kh_entry *e,
 static int diff_collect(const struct kh_entry *e, void *ctx)
 {
 	struct diff_set *set = ctx;
-	struct diff_rec *tmp;
-
-	if (set->nr == set->cap) {
-		set->cap = set->cap ? set->cap * 2 : 256;
-		tmp = realloc(set->recs, set->cap * sizeof(*tmp));
-		if (!tmp)
-			return kh_err_sys(set->err, ENOMEM, "cannot read '%s'",
-					  set->src->name);
-		set->recs = tmp;
-	}
+	if (ALLOC_GROW(set->recs, set->nr + 1, set->cap))
+		return kh_err_sys_at(set->err, ENOMEM, set->src->name,
+				     "cannot read '%s'", set->src->name);
 	memset(&set->recs[set->nr], 0, sizeof(set->recs[0]));
 	set->recs[set->nr].seq = set->nr;
 	return diff_rec_fill(set, e, &set->recs[set->nr++]);
@@ -215,16 +212,11 @@ static int diff_add(struct kh_diff_result *res, size_t *cap,
 		    enum kh_diff_kind kind, unsigned int what,
 		    struct diff_rec *a, struct diff_rec *b)
 {
-	struct kh_diff_item *it, *tmp;
 	const char *key = a ? a->key : b->key;
+	struct kh_diff_item *it;
 
-	if (res->nr_items == *cap) {
-		*cap = *cap ? *cap * 2 : 64;
-		tmp = realloc(res->items, *cap * sizeof(*tmp));
-		if (!tmp)
-			return -ENOMEM;
-		res->items = tmp;
-	}
+	if (ALLOC_GROW(res->items, res->nr_items + 1, *cap))
+		return -ENOMEM;
 	it = &res->items[res->nr_items];
 	memset(it, 0, sizeof(*it));
 	it->path = malloc(strlen(key) + 3);
@@ -289,7 +281,8 @@ static int diff_stream_init(struct kh_xz_reader *r,
 	if (kh_xz_reader_init(r, src->xz, src->len,
 			      KH_XZ_PLAIN_OK | KH_XZ_CONCATENATED, UINT64_MAX,
 			      NULL, &why))
-		return kh_err_sys(err, ENOMEM, "cannot decompress '%s'",
+		return kh_err_sys_at(err, ENOMEM, src->name,
+				     "cannot decompress '%s'",
 				  src->name);
 	return 0;
 }
@@ -302,7 +295,8 @@ static int diff_stream_read(struct kh_xz_reader *r, const char *name,
 	struct kh_error why;
 
 	if (kh_xz_read(r, buf, want, got, &why))
-		return kh_err(err, EINVAL, "'%s': corrupt xz stream (%s)",
+		return kh_err_at(err, EINVAL, name,
+				 "'%s': corrupt xz stream (%s)",
 			      name, why.msg);
 	return 0;
 }
@@ -319,7 +313,8 @@ static int diff_tar_equal(const struct kh_headers_src *a,
 	*equal = false;
 	ba = malloc(2 * DIFF_CHUNK);
 	if (!ba)
-		return kh_err_sys(err, ENOMEM, "cannot compare '%s'", a->name);
+		return kh_err_sys_at(err, ENOMEM, a->name,
+				     "cannot compare '%s'", a->name);
 	bb = ba + DIFF_CHUNK;
 	ret = diff_stream_init(&sa, a, err);
 	if (ret)
@@ -404,7 +399,8 @@ int kh_diff(const struct kh_headers_src *a, const struct kh_headers_src *b,
 	while (!ret && (ia < sa.nr || ib < sb.nr))
 		ret = diff_step(&sa, &sb, &ia, &ib, ignore, res, &cap);
 	if (ret) {
-		ret = kh_err_sys(err, ENOMEM, "cannot compare '%s' and '%s'",
+		ret = kh_err_sys_at(err, ENOMEM, a->name,
+				    "cannot compare '%s' and '%s'",
 				 a->name, b->name);
 		goto out_release;
 	}
@@ -416,26 +412,6 @@ out_release_a:
 	if (ret)
 		kh_diff_result_release(res);
 	return ret;
-}
-
-int kh_diff_archives(const void *a, size_t alen, const char *aname,
-		     const void *b, size_t blen, const char *bname,
-		     const struct kh_diff_opts *opts, struct kh_diff_result *res,
-		     struct kh_error *err)
-{
-	struct kh_headers_src sa = { .name = aname, .xz = a, .len = alen };
-	struct kh_headers_src sb = { .name = bname, .xz = b, .len = blen };
-
-	return kh_diff(&sa, &sb, opts, res, err);
-}
-
-int kh_diff_dirs(const char *a, const char *b, const struct kh_diff_opts *opts,
-		 struct kh_diff_result *res, struct kh_error *err)
-{
-	struct kh_headers_src sa = { .name = a, .dir = a };
-	struct kh_headers_src sb = { .name = b, .dir = b };
-
-	return kh_diff(&sa, &sb, opts, res, err);
 }
 
 /* ---- unified patches --------------------------------------------------- */
@@ -636,7 +612,8 @@ static int diff_pass_emit(const struct diff_pass *p, size_t lo, size_t hi,
 		out.len = 0;
 		ret = diff_item_patch(it, &t, p->context, &out);
 		if (ret) {
-			ret = kh_err_sys(p->err, ENOMEM, "cannot compare '%s'",
+			ret = kh_err_sys_at(p->err, ENOMEM, it->path,
+					    "cannot compare '%s'",
 					 it->path);
 			break;
 		}
@@ -664,7 +641,8 @@ static int diff_pass_run(const struct diff_pass *p, size_t lo, size_t hi,
 	f.bufs = calloc(2 * n, sizeof(*f.bufs));
 	f.too_big = calloc(2 * n, sizeof(*f.too_big));
 	if (!f.bufs || !f.too_big) {
-		ret = kh_err_sys(p->err, ENOMEM, "cannot compare '%s'",
+		ret = kh_err_sys_at(p->err, ENOMEM, p->a->name,
+				    "cannot compare '%s'",
 				 p->a->name);
 		goto out_free;
 	}

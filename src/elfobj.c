@@ -117,11 +117,11 @@ int kh_embed_check_payload(const void *data, size_t len, const char *name,
 	if (ret || (opts && opts->raw))
 		return ret;
 	if (!len)
-		return kh_err(err, EINVAL,
+		return kh_err_at(err, EINVAL, name,
 			      "'%s' is empty (use --raw to embed it anyway)",
 			      name);
 	if (!kh_xz_stream_complete(data, len))
-		return kh_err(err, EINVAL,
+		return kh_err_at(err, EINVAL, name,
 			      "'%s' is not a complete xz stream (use --raw to embed it anyway)",
 			      name);
 	return 0;
@@ -404,23 +404,26 @@ int kh_embed_elf(const void *data, size_t len, const char *name,
 	if (ret)
 		return ret;
 	if (elfobj_too_big(t, len))
-		return kh_err(err, EFBIG,
+		return kh_err_at(err, EFBIG, name,
 			      "'%s' is too large for a %d-bit ELF object",
 			      name, t->elf_class == ELFCLASS32 ? 32 : 64);
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return kh_err(err, EINVAL, "libelf: %s", elf_errmsg(-1));
 	fd = memfd_create("kheaders-embed", MFD_CLOEXEC);
 	if (fd < 0)
-		return kh_err_sys(err, errno,
+		return kh_err_sys_at(err, errno, name,
 				  "cannot make the object for '%s'", name);
 	if (elfobj_write(fd, data, len, t, opts, &sys)) {
-		ret = sys ? kh_err_sys(err, sys, "cannot make the object for '%s'", name)
-			  : kh_err(err, EIO, "cannot make the object for '%s': libelf: %s",
+		ret = sys ? kh_err_sys_at(err, sys, name,
+					  "cannot make the object for '%s'", name)
+			  : kh_err_at(err, EIO, name,
+				      "cannot make the object for '%s': libelf: %s",
 				   name, elf_errmsg(-1));
 		goto out_close;
 	}
 	if (lseek(fd, 0, SEEK_SET) < 0) {
-		ret = kh_err_sys(err, errno, "cannot read back the object for '%s'",
+		ret = kh_err_sys_at(err, errno, name,
+				    "cannot read back the object for '%s'",
 				 name);
 		goto out_close;
 	}
@@ -450,10 +453,10 @@ static int like_header(Elf *elf, const char *name, struct kh_embed_target *t,
 	GElf_Ehdr eh;
 
 	if (elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh))
-		return kh_err(err, EINVAL,
+		return kh_err_at(err, EINVAL, name,
 			      "'%s' is not a relocatable ELF object", name);
 	if (eh.e_type != ET_REL)
-		return kh_err(err, EINVAL,
+		return kh_err_at(err, EINVAL, name,
 			      "'%s' is %s, not a relocatable ELF object (ELF type %u)",
 			      name, elf_type_name(eh.e_type), eh.e_type);
 	t->name = name;
@@ -477,20 +480,21 @@ int kh_embed_target_from_object(const void *data, size_t len,
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return kh_err(err, EINVAL, "libelf: %s", elf_errmsg(-1));
 	if (len >= SARMAG && !memcmp(data, ARMAG, SARMAG))
-		return kh_err(err, EINVAL,
+		return kh_err_at(err, EINVAL, name,
 			      "'%s' is an ar archive, not a relocatable ELF object",
 			      name);
 	if (len < EI_NIDENT || memcmp(data, ELFMAG, SELFMAG))
-		return kh_err(err, EINVAL,
+		return kh_err_at(err, EINVAL, name,
 			      "'%s' is not a relocatable ELF object (no ELF header)",
 			      name);
 	copy = malloc(len);
 	if (!copy)
-		return kh_err_sys(err, ENOMEM, "cannot read '%s'", name);
+		return kh_err_sys_at(err, ENOMEM, name,
+				     "cannot read '%s'", name);
 	memcpy(copy, data, len);
 	elf = elf_memory(copy, len);
 	if (!elf) {
-		ret = kh_err(err, EINVAL,
+		ret = kh_err_at(err, EINVAL, name,
 			     "'%s' is not a relocatable ELF object: %s",
 			     name, elf_errmsg(-1));
 		goto out_free;
@@ -574,7 +578,8 @@ int kh_embed_asm(const char *incbin_path, const struct kh_embed_opts *opts,
 			"\t.section " NOTE_GNU_STACK ", \"\", %%progbits\n",
 			sym, sym, sym, sym, sym, sym, sym);
 	if (ret)
-		return kh_err_sys(err, ENOMEM, "cannot write the assembler source for '%s'",
+		return kh_err_sys_at(err, ENOMEM, incbin_path,
+				     "cannot write the assembler source for '%s'",
 				  incbin_path);
 	return 0;
 }

@@ -24,6 +24,16 @@ int kh_err(struct kh_error *err, int code, const char *fmt, ...)
 int kh_err_sys(struct kh_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * kh_err_at(), kh_err_sys_at() - kh_err() and kh_err_sys() for a failure
+ * that concerns one file: @path also goes into @err->path, for callers
+ * that act on it (skip it, retry it, show it in their own words).
+ */
+int kh_err_at(struct kh_error *err, int code, const char *path,
+	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int kh_err_sys_at(struct kh_error *err, int code, const char *path,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /* kh_err_prefix() - prepend "<context>: " to an already recorded message. */
 void kh_err_prefix(struct kh_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -340,10 +340,9 @@ static int search_all(struct extract_ctx *c, struct kh_buf *out,
 	return 0;
 }
 
-int kh_extract_archive_mem_info(const void *data, size_t len,
-				const char *name, struct kh_buf *out,
-				struct kh_extract_info *info,
-				struct kh_error *err)
+static int extract_mem(const void *data, size_t len, const char *name,
+		       struct kh_buf *out, struct kh_extract_info *info,
+		       struct kh_error *err)
 {
 	struct extract_ctx c;
 	int ret;
@@ -359,60 +358,58 @@ int kh_extract_archive_mem_info(const void *data, size_t len,
 	}
 	ret = search_all(&c, out, info);
 	if (ret == -ENOMEM)
-		ret = kh_err_sys(err, ENOMEM, "cannot search '%s'", name);
+		ret = kh_err_sys_at(err, ENOMEM, name, "cannot search '%s'",
+				    name);
 	else if (ret == 0)
-		ret = kh_err(err, ENOENT,
-			     "'%s': no headers archive found; tried %.*s; a kernel with CONFIG_IKHEADERS=m keeps it in kheaders.ko",
-			     name, (int)c.tried.len, (const char *)c.tried.data);
+		ret = kh_err_at(err, ENOENT, name,
+				"'%s': no headers archive found; tried %s; a kernel with CONFIG_IKHEADERS=m keeps it in kheaders.ko",
+				name, kh_buf_str(&c.tried));
 	else
 		ret = 0;
 	kh_buf_release(&c.tried);
 	return ret;
 }
 
-int kh_extract_archive_mem(const void *data, size_t len, const char *name,
-			   struct kh_buf *out, struct kh_error *err)
+static const char *extract_name(const struct kh_extract_opts *opts)
 {
-	return kh_extract_archive_mem_info(data, len, name, out, NULL, err);
+	if (opts->name)
+		return opts->name;
+	if (!opts->path)
+		return "<memory>";
+	return strcmp(opts->path, "-") ? opts->path : "<stdin>";
 }
 
-int kh_extract_archive_info(const char *path, struct kh_buf *out,
-			    struct kh_extract_info *info,
-			    struct kh_error *err)
+int kh_extract(const struct kh_extract_opts *opts, struct kh_buf *out,
+	       struct kh_extract_info *info, struct kh_error *err)
 {
-	struct kh_buf in;
-	int ret;
+	const char *name = extract_name(opts);
+	struct kh_buf in, own;
+	const void *data = opts->data;
+	size_t len = opts->len, start;
+	int ret = 0;
 
 	kh_buf_init(&in);
-	if (!strcmp(path, "-"))
-		ret = kh_read_fd(0, "<stdin>", INPUT_MAX, &in, err);
-	else
-		ret = kh_read_file(path, INPUT_MAX, &in, err);
+	kh_buf_init(&own);
+	if (!out && !opts->out_path)
+		return kh_err(err, EINVAL, "'%s': nowhere to put the archive",
+			      name);
+	if (!out)
+		out = &own;
+	start = out->len;
+	if (opts->path && !strcmp(opts->path, "-"))
+		ret = kh_read_fd(0, name, INPUT_MAX, &in, err);
+	else if (opts->path)
+		ret = kh_read_file(opts->path, INPUT_MAX, &in, err);
+	if (!ret && opts->path) {
+		data = in.data;
+		len = in.len;
+	}
 	if (!ret)
-		ret = kh_extract_archive_mem_info(in.data, in.len,
-				strcmp(path, "-") ? path : "<stdin>", out,
-				info, err);
+		ret = extract_mem(data, len, name, out, info, err);
 	kh_buf_release(&in);
-	return ret;
-}
-
-int kh_extract_archive(const char *path, struct kh_buf *out,
-		       struct kh_error *err)
-{
-	return kh_extract_archive_info(path, out, NULL, err);
-}
-
-int kh_extract_archive_to_file(const char *path, const char *out_path,
-			       struct kh_extract_info *info,
-			       struct kh_error *err)
-{
-	struct kh_buf xz;
-	int ret;
-
-	kh_buf_init(&xz);
-	ret = kh_extract_archive_info(path, &xz, info, err);
-	if (!ret)
-		ret = kh_write_file_atomic(out_path, xz.data, xz.len, err);
-	kh_buf_release(&xz);
+	if (!ret && opts->out_path)
+		ret = kh_write_file_atomic(opts->out_path, out->data + start,
+					   out->len - start, err);
+	kh_buf_release(&own);
 	return ret;
 }

@@ -28,27 +28,31 @@ int kh_read_fd(int fd, const char *name, size_t max, struct kh_buf *out,
 	ssize_t n;
 
 	if (fstat(fd, &st) < 0)
-		return kh_err_sys(err, errno, "cannot stat '%s'", name);
+		return kh_err_sys_at(err, errno, name,
+				     "cannot stat '%s'", name);
 	want = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
 	for (;;) {
 		if (out->len > max)
-			return kh_err(err, EFBIG,
+			return kh_err_at(err, EFBIG, name,
 				      "'%s' is larger than %zu bytes", name, max);
 		if (kh_buf_reserve(out, want) < 0)
-			return kh_err_sys(err, ENOMEM, "cannot read '%s'", name);
-		n = read(fd, out->data + out->len, out->alloc - out->len);
+			return kh_err_sys_at(err, ENOMEM, name,
+					     "cannot read '%s'", name);
+		n = read(fd, out->data + out->len, out->alloc - out->len - 1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return kh_err_sys(err, errno, "cannot read '%s'", name);
+			return kh_err_sys_at(err, errno, name,
+					     "cannot read '%s'", name);
 		}
 		if (n == 0)
 			break;
-		out->len += n;
+		kh_buf_setlen(out, out->len + n);
 		want = 65536;
 	}
 	if (out->len > max)
-		return kh_err(err, EFBIG, "'%s' is larger than %zu bytes",
+		return kh_err_at(err, EFBIG, name,
+				 "'%s' is larger than %zu bytes",
 			      name, max);
 	return 0;
 }
@@ -60,7 +64,8 @@ int kh_read_file(const char *path, size_t max, struct kh_buf *out,
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return kh_err_sys(err, errno, "cannot open '%s'", path);
+		return kh_err_sys_at(err, errno, path,
+				     "cannot open '%s'", path);
 	ret = kh_read_fd(fd, path, max, out, err);
 	close(fd);
 	return ret;
@@ -134,7 +139,8 @@ int kh_outfile_open(struct kh_outfile *of, const char *path,
 	if (asprintf(&of->tmp, "%.*s.%s.tmp.XXXXXX", (int)dirlen, path,
 		     base) < 0) {
 		of->tmp = NULL;
-		ret = kh_err_sys(err, ENOMEM, "cannot write '%s'", path);
+		ret = kh_err_sys_at(err, ENOMEM, path,
+				    "cannot write '%s'", path);
 		goto out_release;
 	}
 	/* No signal may see the file created but not yet registered. */
@@ -146,13 +152,14 @@ int kh_outfile_open(struct kh_outfile *of, const char *path,
 	ret = errno;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (of->fd < 0) {
-		ret = kh_err_sys(err, ret, "cannot create output '%s'", path);
+		ret = kh_err_sys_at(err, ret, path,
+				    "cannot create output '%s'", path);
 		goto out_release;
 	}
 	return 0;
 
 out_inval:
-	ret = kh_err(err, EINVAL, "invalid output path '%s'", path);
+	ret = kh_err_at(err, EINVAL, path, "invalid output path '%s'", path);
 out_release:
 	outfile_release(of);
 	return ret;
@@ -169,7 +176,8 @@ int kh_outfile_write(struct kh_outfile *of, const void *data, size_t len,
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return kh_err_sys(err, errno, "cannot write '%s'",
+			return kh_err_sys_at(err, errno, of->path,
+					     "cannot write '%s'",
 					  of->path);
 		}
 		p += n;
@@ -212,17 +220,20 @@ int kh_outfile_commit(struct kh_outfile *of, struct kh_error *err)
 	int ret = 0;
 
 	if (fchmod(of->fd, 0666 & ~current_umask()) < 0 || fsync(of->fd) < 0) {
-		ret = kh_err_sys(err, errno, "cannot write '%s'", of->path);
+		ret = kh_err_sys_at(err, errno, of->path,
+				    "cannot write '%s'", of->path);
 		goto out_abort;
 	}
 	if (close(of->fd) < 0) {
 		of->fd = -1;
-		ret = kh_err_sys(err, errno, "cannot write '%s'", of->path);
+		ret = kh_err_sys_at(err, errno, of->path,
+				    "cannot write '%s'", of->path);
 		goto out_abort;
 	}
 	of->fd = -1;
 	if (rename(of->tmp, of->path) < 0) {
-		ret = kh_err_sys(err, errno, "cannot rename '%s' to '%s'",
+		ret = kh_err_sys_at(err, errno, of->tmp,
+				    "cannot rename '%s' to '%s'",
 				 of->tmp, of->path);
 		goto out_abort;
 	}

@@ -22,16 +22,25 @@ extern "C" {
 
 #define KH_EXPORT __attribute__((visibility("default")))
 
-#define KH_ERROR_MSG_MAX 8192
+/*
+ * Bounds of struct kh_error: a path as long as the kernel allows (PATH_MAX)
+ * and a sentence around it; nothing longer is ever needed, so the struct
+ * lives on any stack and a failure never allocates.
+ */
+#define KH_ERROR_PATH_MAX 4096
+#define KH_ERROR_MSG_MAX (KH_ERROR_PATH_MAX + 512)
 
 /*
- * struct kh_error - what went wrong, for the caller to print.
+ * struct kh_error - what went wrong, for the caller to print or act on.
  * @code: positive errno value (EINVAL for malformed input, ENOMEM, ...)
+ * @path: the file the failure concerns, when it concerns one ("" else);
+ *	control characters escaped
  * @msg: complete one-line message, e.g.
  *	"cannot open 'include/linux/foo.h': No such file or directory"
  */
 struct kh_error {
 	int code;
+	char path[KH_ERROR_PATH_MAX];
 	char msg[KH_ERROR_MSG_MAX];
 };
 
@@ -266,7 +275,7 @@ KH_EXPORT int kh_depfile_format(struct kh_buf *out, const char *target,
  *	the output (kh_build_settings() and the caller's own options)
  * @snapshot: kh_build_result.snapshot
  * @inputs: paths to stat now: kh_build_result.deps and
- *	the paths whose appearance would change the walk
+ *	kh_build_watch_paths()
  * @nr_inputs: their number
  * @outputs: the outputs
  * @out_inodes: the inodes this build wrote, or NULL: an output that is
@@ -387,6 +396,24 @@ KH_EXPORT void kh_build_result_release(struct kh_build_result *res);
  * the manifest.  Returns a malloc'd string or NULL.
  */
 KH_EXPORT char *kh_build_settings(const struct kh_build_opts *opts);
+
+/**
+ * kh_build_watch_paths() - the directories whose appearance or change
+ * would change what kh_build() collects although no file it read did:
+ * the roots of the trees it walks (the one definition kh_collect() uses)
+ * and where the object tree's generated directories appear.  A manifest
+ * records them beside the build's own inputs.
+ * @opts: as for kh_build()
+ * @paths: receives a malloc'd array of malloc'd paths (none in hermetic
+ *	mode, with list files); free with kh_build_watch_paths_free()
+ * @nr: receives their number
+ *
+ * Return: 0 or -ENOMEM.
+ */
+KH_EXPORT int kh_build_watch_paths(const struct kh_build_opts *opts,
+				   char ***paths, size_t *nr);
+/* kh_build_watch_paths_free() - free what kh_build_watch_paths() gave. */
+KH_EXPORT void kh_build_watch_paths_free(char **paths, size_t nr);
 
 /**
  * kh_build_compression() - the xz encoder settings kh_build() uses, e.g.
@@ -578,85 +605,50 @@ struct kh_extract_info {
  */
 KH_EXPORT const char *kh_found_by_name(enum kh_found_by how);
 
-/**
- * kh_extract_archive_mem() - find the headers archive in a buffer.
- * @data: a tar.xz itself, an ELF vmlinux, module or object, a compressed
- *	module or kernel image (bzImage, vmlinuz, Image.gz, ...)
+/*
+ * struct kh_extract_opts - what kh_extract() searches and where the
+ * archive goes; zero-initialise, then set the input.
+ * @path: the input file; "-" is standard input; /sys/kernel/kheaders.tar.xz
+ *	works as any file.  NULL to search @data instead.
+ * @data: the input in memory, when @path is NULL: a tar.xz itself, an ELF
+ *	vmlinux, module or object, a compressed module or kernel image
+ *	(bzImage, vmlinuz, Image.gz, ...)
  * @len: size of @data
- * @name: used in messages
- * @out: receives the xz stream exactly as embedded (appended)
+ * @name: what to call the input in messages; NULL: @path ("<stdin>" for
+ *	"-"), or "<memory>"
+ * @out_path: also write the archive there, byte for byte as embedded,
+ *	atomically (temporary file beside it, then rename); untouched on
+ *	failure.  NULL for none.
+ */
+struct kh_extract_opts {
+	const char *path;
+	const void *data;
+	size_t len;
+	const char *name;
+	const char *out_path;
+};
+
+/**
+ * kh_extract() - find the headers archive in a file or buffer.
+ * @opts: the input, and where else the archive goes
+ * @out: receives the xz stream exactly as embedded (appended); may be
+ *	NULL when @opts->out_path is set
+ * @info: filled on success with how and where it was found; may be NULL
  * @err: filled on failure
  *
- * Strategies: the ELF symbols kernel_headers_data and
- * kernel_headers_data_end; the IKHD_ST/IKHD_ED markers; every compressed
- * stream (gzip, xz, lzma, legacy lz4, zstd, bzip2) decoded and searched
- * again; every xz stream whose tar has include/ entries.  What is returned
- * has been decoded completely as an xz stream.
+ * Strategies, in order: the input is the tar.xz itself; the ELF symbols
+ * kernel_headers_data and kernel_headers_data_end; the IKHD_ST/IKHD_ED
+ * markers; every compressed stream (gzip, xz, lzma, legacy lz4, zstd,
+ * bzip2) decoded and searched again; every xz stream whose tar has
+ * include/ entries.  What is returned has been decoded completely as an
+ * xz stream.
  *
  * Return: 0; -ENOENT when nothing was found (the message lists what was
  * tried); another negative errno value.
  */
-KH_EXPORT int kh_extract_archive_mem(const void *data, size_t len,
-				     const char *name, struct kh_buf *out,
-				     struct kh_error *err);
-
-/**
- * kh_extract_archive_mem_info() - kh_extract_archive_mem(), also saying
- * how and where the archive was found.
- * @data: as for kh_extract_archive_mem()
- * @len: size of @data
- * @name: used in messages
- * @out: receives the archive (appended)
- * @info: filled on success; may be NULL
- * @err: filled on failure
- *
- * Return: as kh_extract_archive_mem().
- */
-KH_EXPORT int kh_extract_archive_mem_info(const void *data, size_t len,
-					  const char *name, struct kh_buf *out,
-					  struct kh_extract_info *info,
-					  struct kh_error *err);
-
-/**
- * kh_extract_archive() - kh_extract_archive_mem() on the file at @path.
- * @path: a file; "-" is standard input; /sys/kernel/kheaders.tar.xz works
- *	as any file
- * @out: receives the archive (appended)
- * @err: filled on failure
- *
- * Return: as kh_extract_archive_mem().
- */
-KH_EXPORT int kh_extract_archive(const char *path, struct kh_buf *out,
-				 struct kh_error *err);
-
-/**
- * kh_extract_archive_info() - kh_extract_archive() with @info.
- * @path: as for kh_extract_archive()
- * @out: receives the archive (appended)
- * @info: filled on success; may be NULL
- * @err: filled on failure
- *
- * Return: as kh_extract_archive_mem().
- */
-KH_EXPORT int kh_extract_archive_info(const char *path, struct kh_buf *out,
-				      struct kh_extract_info *info,
-				      struct kh_error *err);
-
-/**
- * kh_extract_archive_to_file() - find the archive in @path and write it,
- * byte for byte as embedded, to @out_path atomically (temporary file beside
- * it, then rename).
- * @path: as for kh_extract_archive()
- * @out_path: the tar.xz to create or replace
- * @info: filled on success; may be NULL
- * @err: filled on failure
- *
- * Return: 0 or a negative errno value; @out_path is untouched on failure.
- */
-KH_EXPORT int kh_extract_archive_to_file(const char *path,
-					 const char *out_path,
-					 struct kh_extract_info *info,
-					 struct kh_error *err);
+KH_EXPORT int kh_extract(const struct kh_extract_opts *opts,
+			 struct kh_buf *out, struct kh_extract_info *info,
+			 struct kh_error *err);
 
 /* ---- unpack, list, diff ------------------------------------------------ */
 
@@ -673,7 +665,7 @@ struct kh_unpack_opts {
 
 /**
  * kh_unpack_to_dir() - unpack a headers archive safely into a directory.
- * @xz: the tar.xz (as returned by kh_extract_archive())
+ * @xz: the tar.xz (as returned by kh_extract())
  * @len: its size
  * @dir: the directory; created with mode 0700 when it does not exist
  * @opts: limits; may be NULL for the defaults
@@ -925,18 +917,6 @@ KH_EXPORT int kh_diff(const struct kh_headers_src *a,
 		      const struct kh_diff_opts *opts,
 		      struct kh_diff_result *res, struct kh_error *err);
 
-/* kh_diff_archives() - kh_diff() of two tar.xz archives in memory. */
-KH_EXPORT int kh_diff_archives(const void *a, size_t alen, const char *aname,
-			       const void *b, size_t blen, const char *bname,
-			       const struct kh_diff_opts *opts,
-			       struct kh_diff_result *res,
-			       struct kh_error *err);
-
-/* kh_diff_dirs() - kh_diff() of two directory trees. */
-KH_EXPORT int kh_diff_dirs(const char *a, const char *b,
-			   const struct kh_diff_opts *opts,
-			   struct kh_diff_result *res, struct kh_error *err);
-
 /**
  * kh_diff_unified() - write unified ("diff -u") patches for a result.
  * @a: the side kh_diff() read as A
@@ -989,7 +969,7 @@ KH_EXPORT void kh_verify_result_release(struct kh_verify_result *res);
 /**
  * kh_verify() - rebuild from trees, in memory, and compare with an archive.
  * @opts: how to rebuild (the options the archive was built with)
- * @xz: the archive to check (e.g. from kh_extract_archive()); @len bytes
+ * @xz: the archive to check (e.g. from kh_extract()); @len bytes
  * @res: initialised by the caller
  * @err: filled on failure
  *

@@ -53,7 +53,8 @@ static int listing_ar_error(struct kh_tar_reader *t, const char *name,
 	struct kh_error why;
 	int ret = kh_tar_why(t, &why);
 
-	return kh_err(err, -ret, "'%s': corrupt or truncated archive: %s",
+	return kh_err_at(err, -ret, name,
+			 "'%s': corrupt or truncated archive: %s",
 		      name, why.msg);
 }
 
@@ -124,7 +125,8 @@ int kh_archive_foreach(const void *xz, size_t len, const char *name,
 	ret = kh_tar_open(&t, xz, len, NULL, &why);
 	if (ret) {
 		kh_tar_close(&t);
-		return kh_err(err, -ret, "'%s': corrupt or truncated archive: %s",
+		return kh_err_at(err, -ret, name,
+				 "'%s': corrupt or truncated archive: %s",
 			      name, why.msg);
 	}
 	src.ar = t.ar;
@@ -141,7 +143,8 @@ int kh_archive_foreach(const void *xz, size_t len, const char *name,
 		memset(&e, 0, sizeof(e));
 		e.name = listing_ar_name(ae);
 		if (!e.name) {
-			ret = kh_err(err, EINVAL, "'%s': entry without a name",
+			ret = kh_err_at(err, EINVAL, name,
+					"'%s': entry without a name",
 				     name);
 			break;
 		}
@@ -165,7 +168,8 @@ static int listing_ar_stream(const struct kh_entry *e,
 
 	chunk = malloc(LISTING_CHUNK);
 	if (!chunk)
-		return kh_err_sys(err, ENOMEM, "'%s': cannot read '%s'",
+		return kh_err_sys_at(err, ENOMEM, e->src->label,
+				     "'%s': cannot read '%s'",
 				  e->src->label, e->name);
 	while ((n = archive_read_data(e->src->ar, chunk, LISTING_CHUNK)) > 0) {
 		ret = fn(chunk, n, ctx);
@@ -173,7 +177,8 @@ static int listing_ar_stream(const struct kh_entry *e,
 			break;
 	}
 	if (n < 0)
-		ret = kh_err(err, EINVAL, "'%s': cannot read '%s': %s",
+		ret = kh_err_at(err, EINVAL, e->src->label,
+				"'%s': cannot read '%s': %s",
 			     e->src->label, e->name,
 			     archive_error_string(e->src->ar));
 	free(chunk);
@@ -218,11 +223,12 @@ static int listing_readlink(struct listing_walk *w, const char *path,
 	for (;;) {
 		w->link.len = 0;
 		if (kh_buf_reserve(&w->link, want + 1))
-			return kh_err_sys(w->err, ENOMEM, "cannot read '%s'",
+			return kh_err_sys_at(w->err, ENOMEM, path,
+					     "cannot read '%s'",
 					  path);
 		n = readlink(path, (char *)w->link.data, want);
 		if (n < 0)
-			return kh_err_sys(w->err, errno,
+			return kh_err_sys_at(w->err, errno, path,
 					  "cannot read link '%s'", path);
 		if ((size_t)n < want)
 			break;
@@ -283,15 +289,18 @@ static int listing_walk_child(struct listing_walk *w, const char *leaf,
 
 	if (kh_buf_addf(&w->path, "/%s", leaf) ||
 	    kh_buf_addf(&w->name, "%s", leaf))
-		return kh_err_sys(w->err, ENOMEM, "cannot walk '%s'",
+		return kh_err_sys_at(w->err, ENOMEM, (const char *)w->path.data,
+				     "cannot walk '%s'",
 				  (const char *)w->path.data);
 	if (lstat((const char *)w->path.data, &st) < 0) {
-		ret = kh_err_sys(w->err, errno, "cannot stat '%s'",
+		ret = kh_err_sys_at(w->err, errno, (const char *)w->path.data,
+				    "cannot stat '%s'",
 				 (const char *)w->path.data);
 		goto out_cut;
 	}
 	if (S_ISDIR(st.st_mode) && kh_buf_addstr(&w->name, "/")) {
-		ret = kh_err_sys(w->err, ENOMEM, "cannot walk '%s'",
+		ret = kh_err_sys_at(w->err, ENOMEM, (const char *)w->path.data,
+				    "cannot walk '%s'",
 				 (const char *)w->path.data);
 		goto out_cut;
 	}
@@ -312,12 +321,14 @@ static int listing_walk_dir(struct listing_walk *w, int depth)
 	int n, i, ret = 0;
 
 	if (depth > LISTING_DEPTH)
-		return kh_err(w->err, ELOOP, "'%s': directories nested too deeply",
+		return kh_err_at(w->err, ELOOP, (const char *)w->path.data,
+				 "'%s': directories nested too deeply",
 			      (const char *)w->path.data);
 	n = scandir((const char *)w->path.data, &list, listing_skip_dots,
 		    listing_cmp_dirent);
 	if (n < 0)
-		return kh_err_sys(w->err, errno, "cannot read directory '%s'",
+		return kh_err_sys_at(w->err, errno, (const char *)w->path.data,
+				     "cannot read directory '%s'",
 				  (const char *)w->path.data);
 	for (i = 0; i < n && !ret; i++)
 		ret = listing_walk_child(w, list[i]->d_name, depth);
@@ -340,11 +351,12 @@ int kh_dir_foreach(const char *dir,
 	kh_buf_init(&w.name);
 	kh_buf_init(&w.link);
 	if (stat(dir, &st) < 0)
-		return kh_err_sys(err, errno, "cannot open '%s'", dir);
+		return kh_err_sys_at(err, errno, dir, "cannot open '%s'", dir);
 	if (!S_ISDIR(st.st_mode))
-		return kh_err(err, ENOTDIR, "'%s' is not a directory", dir);
+		return kh_err_at(err, ENOTDIR, dir,
+				 "'%s' is not a directory", dir);
 	if (kh_buf_addstr(&w.path, dir) || kh_buf_addstr(&w.name, "./")) {
-		ret = kh_err_sys(err, ENOMEM, "cannot walk '%s'", dir);
+		ret = kh_err_sys_at(err, ENOMEM, dir, "cannot walk '%s'", dir);
 		goto out_free;
 	}
 	while (w.path.len > 1 && w.path.data[w.path.len - 1] == '/')
@@ -371,10 +383,12 @@ static int listing_file_stream(const struct kh_entry *e,
 
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return kh_err_sys(err, errno, "cannot open '%s'", path);
+		return kh_err_sys_at(err, errno, path,
+				     "cannot open '%s'", path);
 	chunk = malloc(LISTING_CHUNK);
 	if (!chunk) {
-		ret = kh_err_sys(err, ENOMEM, "cannot read '%s'", path);
+		ret = kh_err_sys_at(err, ENOMEM, path,
+				    "cannot read '%s'", path);
 		goto out_close;
 	}
 	for (;;) {
@@ -382,7 +396,8 @@ static int listing_file_stream(const struct kh_entry *e,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			ret = kh_err_sys(err, errno, "cannot read '%s'", path);
+			ret = kh_err_sys_at(err, errno, path,
+					    "cannot read '%s'", path);
 		if (n <= 0)
 			break;
 		ret = fn(chunk, n, ctx);
@@ -432,10 +447,12 @@ int kh_entry_read(const struct kh_entry *e, size_t max, struct kh_buf *out,
 
 	ret = kh_entry_stream(e, listing_read_piece, &r, err);
 	if (ret == -EFBIG)
-		return kh_err(err, EFBIG, "'%s': '%s' is larger than %zu bytes",
+		return kh_err_at(err, EFBIG, e->src->label,
+				 "'%s': '%s' is larger than %zu bytes",
 			      e->src->label, e->name, max);
 	if (ret == -ENOMEM)
-		return kh_err_sys(err, ENOMEM, "'%s': cannot read '%s'",
+		return kh_err_sys_at(err, ENOMEM, e->src->label,
+				     "'%s': cannot read '%s'",
 				  e->src->label, e->name);
 	return ret;
 }

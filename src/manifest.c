@@ -103,7 +103,7 @@ static int emit(struct kh_buf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf((char *)b->data + b->len, n + 1, fmt, ap);
 	va_end(ap);
-	b->len += n;
+	kh_buf_setlen(b, b->len + n);
 	return 0;
 }
 
@@ -168,7 +168,7 @@ int kh_manifest_write(const char *path, const char *settings,
 		if (out_inodes && (lstat(outputs[i], &st) < 0 ||
 				   st.st_ino != out_inodes[i])) {
 			kh_buf_release(&b);
-			return kh_err(err, EAGAIN,
+			return kh_err_at(err, EAGAIN, outputs[i],
 				      "'%s' was replaced by another build",
 				      outputs[i]);
 		}
@@ -177,7 +177,8 @@ int kh_manifest_write(const char *path, const char *settings,
 	for (i = 0; i < nr_inputs && !ret; i++)
 		ret = emit_path(&b, "in", inputs[i]);
 	if (ret)
-		ret = kh_err_sys(err, -ret, "cannot record the inputs in '%s'",
+		ret = kh_err_sys_at(err, -ret, path,
+				    "cannot record the inputs in '%s'",
 				 path);
 	else
 		ret = kh_write_file_atomic(path, b.data, b.len, err);

@@ -434,7 +434,8 @@ static int strip_slash(struct strip_lexer *lx, const char *name,
 	}
 	end = strip_comment_end(lx->in, lx->len, q + 1);
 	if (!end)
-		return kh_err(err, EINVAL, "'%s': unterminated comment at line %zu",
+		return kh_err_at(err, EINVAL, name,
+				 "'%s': unterminated comment at line %zu",
 			      name, lx->line + 1);
 	strip_block_comment(lx, end);
 	return 0;
@@ -576,6 +577,6 @@ int kh_strip(enum kh_strip_mode mode, const char *in, size_t len, char *out,
 		*out_len = len;
 		return 0;
 	}
-	return kh_err(err, EINVAL, "'%s': unknown strip mode %d", name,
+	return kh_err_at(err, EINVAL, name, "'%s': unknown strip mode %d", name,
 		      (int)mode);
 }

@@ -14,6 +14,7 @@
 
 #include "listing.h"
 #include "textdiff.h"
+#include "util.h"
 
 struct td_line {
 	const char *s;
@@ -319,7 +320,7 @@ static int td_hunk(struct td_ctx *c, const struct td_change *ch, size_t nr,
 static int td_changes(struct td_ctx *c, struct td_change **out, size_t *nr)
 {
 	size_t i = 0, j = 0, n = 0, cap = 0;
-	struct td_change *ch = NULL, *tmp;
+	struct td_change *ch = NULL;
 
 	while (i < c->a.n || j < c->b.n) {
 		if ((i >= c->a.n || !c->a.changed[i]) &&
@@ -327,14 +328,9 @@ static int td_changes(struct td_ctx *c, struct td_change **out, size_t *nr)
 			i++, j++;
 			continue;
 		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			tmp = realloc(ch, cap * sizeof(*ch));
-			if (!tmp) {
-				free(ch);
-				return -ENOMEM;
-			}
-			ch = tmp;
+		if (ALLOC_GROW(ch, n + 1, cap)) {
+			free(ch);
+			return -ENOMEM;
 		}
 		ch[n].a = i;
 		ch[n].b = j;

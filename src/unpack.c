@@ -24,6 +24,7 @@
 #include <archive_entry.h>
 
 #include "error.h"
+#include "util.h"
 #include "tarread.h"
 #include "path.h"
 #include "unpack.h"
@@ -48,7 +49,8 @@ struct unpack_ctx {
 
 static int refuse(struct unpack_ctx *c, const char *entry, const char *why)
 {
-	return kh_err(c->err, EPERM, "refusing '%s' in the archive for '%s': %s",
+	return kh_err_at(c->err, EPERM, entry,
+			 "refusing '%s' in the archive for '%s': %s",
 		      entry, c->dir, why);
 }
 
@@ -125,7 +127,7 @@ static int clear_slot(struct unpack_ctx *c, int dirfd, const char *name,
 static int charge(struct unpack_ctx *c, const char *entry, uint64_t bytes)
 {
 	if (bytes > c->max - c->used) {
-		return kh_err(c->err, EFBIG,
+		return kh_err_at(c->err, EFBIG, entry,
 			      "refusing '%s' in the archive for '%s': the unpacked size would exceed %llu bytes (--max-size)",
 			      entry, c->dir, (unsigned long long)c->max);
 	}
@@ -159,7 +161,8 @@ static int copy_data(struct unpack_ctx *c, int fd, const char *entry,
 		}
 	}
 	if (r != ARCHIVE_EOF)
-		return kh_err(c->err, EINVAL, "'%s' in the archive for '%s': %s",
+		return kh_err_at(c->err, EINVAL, entry,
+				 "'%s' in the archive for '%s': %s",
 			      entry, c->dir, archive_error_string(c->a));
 	if (ftruncate(fd, size))
 		return sys_fail(c, errno, "write", entry);
@@ -263,25 +266,18 @@ static int defer_link(struct unpack_ctx *c, const struct kh_path *p,
 {
 	struct deferred_link *l;
 	const char *why;
-	size_t alloc;
 
 	if (!target)
 		return refuse(c, entry, "symbolic link without a target");
 	if (!kh_link_target_inside(p, target, &why))
 		return refuse(c, entry, why);
-	if (c->nlinks == c->alloc_links) {
-		alloc = c->alloc_links ? c->alloc_links * 2 : 16;
-		l = realloc(c->links, alloc * sizeof(*l));
-		if (!l)
-			return kh_err_sys(c->err, ENOMEM, "'%s'", c->dir);
-		c->links = l;
-		c->alloc_links = alloc;
-	}
+	if (ALLOC_GROW(c->links, c->nlinks + 1, c->alloc_links))
+		return kh_err_sys_at(c->err, ENOMEM, c->dir, "'%s'", c->dir);
 	l = &c->links[c->nlinks++];
 	l->target = strdup(target);
 	l->path = kh_path_join(p, p->n);
 	if (!l->path || !l->target)
-		return kh_err_sys(c->err, ENOMEM, "'%s'", c->dir);
+		return kh_err_sys_at(c->err, ENOMEM, c->dir, "'%s'", c->dir);
 	return 0;
 }
 
@@ -316,7 +312,7 @@ static int unpack_entry(struct unpack_ctx *c, struct archive_entry *ae)
 	if (ret == -EPERM)
 		ret = refuse(c, entry, why);
 	else if (ret)
-		ret = kh_err_sys(c->err, ENOMEM, "'%s'", c->dir);
+		ret = kh_err_sys_at(c->err, ENOMEM, c->dir, "'%s'", c->dir);
 	else if (type == AE_IFDIR)
 		ret = make_dir(c, &p, entry);
 	else if (!p.n)
@@ -434,23 +430,24 @@ static int open_root(const char *dir, bool *created_out, struct kh_error *err)
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
 		if (mkdir(dir, 0700) && errno != EEXIST)
-			return kh_err_sys(err, errno, "cannot create '%s'", dir);
+			return kh_err_sys_at(err, errno, dir,
+					     "cannot create '%s'", dir);
 		created = true;
 		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	}
 	*created_out = created;
 	if (fd < 0) {
 		if (!lstat(dir, &st) && S_ISLNK(st.st_mode))
-			return kh_err(err, EPERM,
+			return kh_err_at(err, EPERM, dir,
 				      "refusing to unpack into '%s': it is a symbolic link",
 				      dir);
-		return kh_err_sys(err, errno, "cannot open '%s'", dir);
+		return kh_err_sys_at(err, errno, dir, "cannot open '%s'", dir);
 	}
 	if (fstat(fd, &st))
 		goto out_sys;
 	if (st.st_uid != geteuid()) {
 		close(fd);
-		return kh_err(err, EPERM,
+		return kh_err_at(err, EPERM, dir,
 			      "refusing to unpack into '%s': it is owned by uid %u, not by uid %u",
 			      dir, (unsigned int)st.st_uid,
 			      (unsigned int)geteuid());
@@ -459,13 +456,13 @@ static int open_root(const char *dir, bool *created_out, struct kh_error *err)
 		goto out_sys;
 	if (!created && (st.st_mode & S_IWOTH)) {
 		close(fd);
-		return kh_err(err, EPERM,
+		return kh_err_at(err, EPERM, dir,
 			      "refusing to unpack into '%s': it is writable by others",
 			      dir);
 	}
 	return fd;
 out_sys:
-	kh_err_sys(err, errno, "cannot open '%s'", dir);
+	kh_err_sys_at(err, errno, dir, "cannot open '%s'", dir);
 	close(fd);
 	return -err->code;
 }
@@ -529,7 +526,8 @@ static int unpack_all(struct unpack_ctx *c, const void *xz, size_t len)
 	}
 	return make_links(c);
 out_why:
-	return kh_err(c->err, -ret, "cannot read the archive for '%s': %s",
+	return kh_err_at(c->err, -ret, c->dir,
+			 "cannot read the archive for '%s': %s",
 		      c->dir, why.msg);
 }
 

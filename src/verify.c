@@ -39,6 +39,8 @@ static int sha_hex(const void *data, size_t len, char *hex,
 int kh_verify(const struct kh_build_opts *opts, const void *xz, size_t len,
 	      struct kh_verify_result *res, struct kh_error *err)
 {
+	struct kh_headers_src a = { .name = "rebuilt" };
+	struct kh_headers_src b = { .name = "input", .xz = xz, .len = len };
 	struct kh_build_result built;
 	int ret;
 
@@ -58,8 +60,9 @@ int kh_verify(const struct kh_build_opts *opts, const void *xz, size_t len,
 			 !memcmp(res->built.data, xz, len);
 	if (res->identical)
 		return 0;
-	return kh_diff_archives(res->built.data, res->built.len, "rebuilt",
-				xz, len, "input", NULL, &res->diff, err);
+	a.xz = res->built.data;
+	a.len = res->built.len;
+	return kh_diff(&a, &b, NULL, &res->diff, err);
 }
 
 struct first_mtime {

@@ -16,6 +16,7 @@
 #include "cache.h"
 #include "digest.h"
 #include "error.h"
+#include "pool.h"
 #include "xzblocks.h"
 
 #define KH_XZ_KEY_TAG "kheaders xz block 1"
@@ -59,16 +60,70 @@ void kh_xz_opts_init(struct kh_xz_opts *opts)
 	opts->check = LZMA_CHECK_CRC64;
 }
 
-unsigned int kh_online_cpus(void)
-{
-	cpu_set_t set;
-	long n;
+/* ---- where blocks start ------------------------------------------------ */
 
-	if (!sched_getaffinity(0, sizeof(set), &set) && CPU_COUNT(&set) > 0)
-		return CPU_COUNT(&set);
-	n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 ? n : 1;
+static uint64_t fnv1a64(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (*s) {
+		h ^= (unsigned char)*s++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
 }
+
+uint64_t kh_block_hash(const char *name)
+{
+	return fnv1a64(name);
+}
+
+/* The file entry of smallest path hash in [lo, hi), or @hi if none. */
+static size_t window_min(const struct kh_tar_entry *entries, size_t lo,
+			 size_t hi)
+{
+	size_t i, best = hi;
+	uint64_t h, best_h = 0;
+
+	for (i = lo; i < hi; i++) {
+		if (entries[i].type != KH_TAR_FILE)
+			continue;
+		h = fnv1a64(entries[i].name);
+		if (best == hi || h < best_h) {
+			best = i;
+			best_h = h;
+		}
+	}
+	return best;
+}
+
+size_t kh_block_cuts_every(const struct kh_tar_entry *entries,
+			   const size_t *offsets, size_t nr,
+			   unsigned int per_block, size_t *cuts)
+{
+	size_t blocks, b, n = 0, q, w, at;
+
+	if (!per_block)
+		per_block = KH_BLOCK_ENTRIES;
+	blocks = (nr + per_block - 1) / per_block;
+	cuts[n++] = 0;
+	w = blocks ? nr / (8 * blocks) : 0;
+	for (b = 1; b < blocks; b++) {
+		q = nr * b / blocks;
+		at = window_min(entries, q - w, q + w + 1 < nr ? q + w + 1 : nr);
+		if (at < nr && offsets[at] > cuts[n - 1])
+			cuts[n++] = offsets[at];
+	}
+	return n;
+}
+
+size_t kh_block_cuts(const struct kh_tar_entry *entries, const size_t *offsets,
+		     size_t nr, size_t *cuts)
+{
+	return kh_block_cuts_every(entries, offsets, nr, 0, cuts);
+}
+
+/* ---- encoding ----------------------------------------------------------- */
 
 /*
  * The smallest LZMA2 dictionary size (2^n or 3 * 2^(n-1), at least 64 KiB)
@@ -239,32 +294,12 @@ static void do_block(struct xz_pool *pool, struct xz_block_job *job)
 		cache_store(pool, job, key);
 }
 
-static void *xz_worker(void *arg)
+static int xz_block_item(void *ctx, size_t i)
 {
-	struct xz_pool *pool = arg;
-	size_t i;
+	struct xz_pool *pool = ctx;
 
-	while ((i = __atomic_fetch_add(&pool->next, 1, __ATOMIC_RELAXED)) <
-	       pool->nr)
-		do_block(pool, &pool->jobs[pool->order[i]]);
-	return NULL;
-}
-
-static void run_pool(struct xz_pool *pool, unsigned int threads)
-{
-	pthread_t tid[64];
-	unsigned int i, started = 0;
-
-	if (threads > 64)
-		threads = 64;
-	if (threads > pool->nr)
-		threads = pool->nr;
-	for (i = 1; i < threads; i++)
-		if (!pthread_create(&tid[started], NULL, xz_worker, pool))
-			started++;
-	xz_worker(pool);
-	for (i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
+	do_block(pool, &pool->jobs[pool->order[i]]);
+	return 0;
 }
 
 static int assemble(struct xz_pool *pool, lzma_check check,
@@ -297,7 +332,7 @@ static int assemble(struct xz_pool *pool, lzma_check check,
 	if (lzma_index_buffer_encode(idx, out->data, &pos, out->alloc) !=
 	    LZMA_OK)
 		goto out_nomem;
-	out->len = pos;
+	kh_buf_setlen(out, pos);
 	flags.backward_size = isz;
 	if (lzma_stream_footer_encode(&flags, hf) != LZMA_OK ||
 	    kh_buf_append(out, hf, sizeof(hf)))
@@ -312,11 +347,9 @@ out:
 }
 
 /* Largest first, so that the last block to finish is a small one. */
-static struct xz_pool *sort_pool;
-
-static int cmp_job_size(const void *a, const void *b)
+static int cmp_job_size(const void *a, const void *b, void *ctx)
 {
-	const struct xz_block_job *jobs = sort_pool->jobs;
+	const struct xz_block_job *jobs = ctx;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 
 	if (jobs[x].len != jobs[y].len)
@@ -326,16 +359,12 @@ static int cmp_job_size(const void *a, const void *b)
 
 static void order_jobs(struct xz_pool *pool)
 {
-	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	size_t i;
 
 	for (i = 0; i < pool->nr; i++)
 		pool->order[i] = i;
-	pthread_mutex_lock(&lock);
-	sort_pool = pool;
-	qsort(pool->order, pool->nr, sizeof(*pool->order), cmp_job_size);
-	sort_pool = NULL;
-	pthread_mutex_unlock(&lock);
+	qsort_r(pool->order, pool->nr, sizeof(*pool->order), cmp_job_size,
+		pool->jobs);
 }
 
 static void report(const struct xz_pool *pool)
@@ -385,7 +414,8 @@ int kh_xz_encode(const uint8_t *in, size_t len, const size_t *starts,
 		pool.jobs[i].len = end - starts[i];
 	}
 	order_jobs(&pool);
-	run_pool(&pool, opts->threads ? opts->threads : kh_online_cpus());
+	kh_pool_run(opts->threads ? opts->threads : kh_online_cpus(),
+		    pool.nr, xz_block_item, &pool);
 	report(&pool);
 	for (i = 0; i < nr_blocks && !ret; i++)
 		if (pool.jobs[i].ret != LZMA_OK)

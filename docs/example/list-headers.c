@@ -26,13 +26,14 @@ static int print_header(const struct kh_entry *e, void *ctx)
 int main(int argc, char **argv)
 {
 	const char *input = argc > 1 ? argv[1] : "/sys/kernel/kheaders.tar.xz";
+	struct kh_extract_opts eo = { .path = input };
 	struct kh_error err;
 	struct kh_buf xz;
 	size_t count = 0;
 	int ret;
 
 	kh_buf_init(&xz);
-	ret = kh_extract_archive(input, &xz, &err);
+	ret = kh_extract(&eo, &xz, NULL, &err);
 	if (!ret)
 		ret = kh_archive_foreach(xz.data, xz.len, input, print_header,
 					 &count, &err);

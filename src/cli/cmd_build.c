@@ -213,46 +213,6 @@ static char *settings_line(const struct build_args *a)
 	return s;
 }
 
-/*
- * Paths whose appearance would change what the walk finds although no
- * walked directory changes: the roots and their parents.
- */
-static int watch_paths(const struct build_args *a, char ***out, size_t *nr)
-{
-	const struct kh_build_opts *o = &a->b.opts;
-	const char *u = o->profile == KH_PROFILE_UAPI ? "/uapi" : "";
-	char **v = calloc(8, sizeof(*v));
-	int n = 0, bad = 0;
-
-	if (!v)
-		return -ENOMEM;
-	*out = v;
-	*nr = 0;
-	if (o->srclist || !o->arch)
-		return 0;
-	bad |= asprintf(&v[n++], "%s/include%s", o->srctree, u) < 0;
-	bad |= asprintf(&v[n++], "%s/arch/%s/include%s", o->srctree, o->arch,
-			u) < 0;
-	bad |= asprintf(&v[n++], "%s/include", o->objtree) < 0;
-	bad |= asprintf(&v[n++], "%s/include/generated", o->objtree) < 0;
-	bad |= asprintf(&v[n++], "%s/include/generated/uapi", o->objtree) < 0;
-	bad |= asprintf(&v[n++], "%s/arch/%s/include", o->objtree,
-			o->arch) < 0;
-	bad |= asprintf(&v[n++], "%s/arch/%s/include/generated", o->objtree,
-			o->arch) < 0;
-	bad |= asprintf(&v[n++], "%s/arch/%s/include/generated/uapi",
-			o->objtree, o->arch) < 0;
-	*nr = n;
-	return bad ? -ENOMEM : 0;
-}
-
-static void free_paths(char **v, size_t n)
-{
-	while (n)
-		free(v[--n]);
-	free(v);
-}
-
 static void write_manifest(const struct build_args *a, const char *settings,
 			   const struct kh_build_result *res)
 {
@@ -261,7 +221,7 @@ static void write_manifest(const struct build_args *a, const char *settings,
 	struct kh_error err;
 	size_t nr_watch = 0;
 
-	if (watch_paths(a, &watch, &nr_watch))
+	if (kh_build_watch_paths(&a->b.opts, &watch, &nr_watch))
 		goto out;
 	inputs = calloc(res->nr_deps + nr_watch + 1, sizeof(*inputs));
 	if (!inputs)
@@ -275,7 +235,7 @@ static void write_manifest(const struct build_args *a, const char *settings,
 			err.msg);
 out:
 	free(inputs);
-	free_paths(watch, nr_watch);
+	kh_build_watch_paths_free(watch, nr_watch);
 }
 
 static struct sigaction old_actions[3];

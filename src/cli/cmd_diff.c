@@ -75,6 +75,7 @@ static bool diff_parse_ignore(const char *list, unsigned int *mask)
 static int diff_open_side(const char *path, struct diff_side *s,
 			  struct kh_error *err)
 {
+	struct kh_extract_opts eo = { .path = path };
 	struct stat st;
 
 	memset(&s->src, 0, sizeof(s->src));
@@ -83,7 +84,7 @@ static int diff_open_side(const char *path, struct diff_side *s,
 		s->src.dir = path;
 		return 0;
 	}
-	if (kh_extract_archive(path, &s->xz, err))
+	if (kh_extract(&eo, &s->xz, NULL, err))
 		return -1;
 	s->src.xz = s->xz.data;
 	s->src.len = s->xz.len;

@@ -113,6 +113,7 @@ static int extract_stdout(const struct kh_buf *xz)
 int cmd_extract(int argc, char **argv)
 {
 	struct extract_args args = { .verbose = false };
+	struct kh_extract_opts eo = { .path = NULL };
 	struct kh_extract_info info;
 	struct kh_error err;
 	struct kh_buf xz;
@@ -122,11 +123,10 @@ int cmd_extract(int argc, char **argv)
 	if (ret)
 		return ret < 0 ? 0 : ret;
 	kh_buf_init(&xz);
+	eo.path = args.input;
 	if (args.output && strcmp(args.output, "-"))
-		ret = kh_extract_archive_to_file(args.input, args.output,
-						 &info, &err);
-	else
-		ret = kh_extract_archive_info(args.input, &xz, &info, &err);
+		eo.out_path = args.output;
+	ret = kh_extract(&eo, &xz, &info, &err);
 	if (ret) {
 		ret = cli_fail(&err);
 		goto out_release;

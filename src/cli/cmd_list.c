@@ -106,12 +106,13 @@ static int list_entry(const struct kh_entry *e, void *ctx)
 
 static int list_run(const char *input, struct list_ctx *lc)
 {
+	struct kh_extract_opts eo = { .path = input };
 	struct kh_error err = { 0 };
 	struct kh_buf xz;
 	int ret;
 
 	kh_buf_init(&xz);
-	ret = kh_extract_archive(input, &xz, &err);
+	ret = kh_extract(&eo, &xz, NULL, &err);
 	if (ret)
 		goto out_fail;
 	if (lc->format == LIST_JSON) {

@@ -62,7 +62,7 @@ static int strip_load(const struct strip_opts *o, const char *path,
 		       &len, name, err);
 	if (ret)
 		return ret;
-	buf->len = len;
+	kh_buf_setlen(buf, len);
 	return 0;
 }
 

@@ -59,6 +59,7 @@ static void print_difference(const struct kh_verify_result *res,
 static int verify_run(struct cli_build_args *a, const char *input,
 		      bool unified, bool quiet)
 {
+	struct kh_extract_opts eo = { .path = input };
 	struct kh_verify_result res;
 	struct kh_error err;
 	struct kh_buf xz;
@@ -66,7 +67,7 @@ static int verify_run(struct cli_build_args *a, const char *input,
 
 	kh_buf_init(&xz);
 	kh_verify_result_init(&res);
-	if (kh_extract_archive(input, &xz, &err))
+	if (kh_extract(&eo, &xz, NULL, &err))
 		goto out_fail;
 	if (!a->have_timestamp && kh_archive_mtime(xz.data, xz.len,
 						   &a->opts.mtime, &err))

@@ -51,7 +51,7 @@ static void cli_vprint(const char *prefix, const char *fmt, va_list ap)
 
 static void cli_vprint(const char *prefix, const char *fmt, va_list ap)
 {
-	char msg[KH_ERROR_MSG_MAX];
+	char msg[8192];	/* the CLI's own lines may name two long paths */
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	kh_one_line(msg, sizeof(msg));

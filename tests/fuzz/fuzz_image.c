@@ -9,12 +9,14 @@
 #include <string.h>
 
 #include "kheaders.h"
+#include "xzread.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const uint8_t xz_magic[6] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
+	struct kh_extract_opts eo = { .data = data, .len = size,
+				      .name = "fuzz-image" };
 	static struct kh_error err;
 	struct kh_extract_info info;
 	struct kh_buf out;
@@ -22,12 +24,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	kh_buf_init(&out);
 	err.msg[0] = '\0';
-	ret = kh_extract_archive_mem_info(data, size, "fuzz-image", &out,
-					  &info, &err);
+	ret = kh_extract(&eo, &out, &info, &err);
 	if (ret) {
 		assert(ret < 0 && err.msg[0]);
 	} else {
-		assert(out.len >= 32 && !memcmp(out.data, xz_magic, 6));
+		assert(out.len >= 32 && kh_xz_magic_at(out.data, out.len));
 		assert(info.size == out.len);
 		if (!info.container)
 			assert(info.offset + info.size <= size &&

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "kheaders.h"
-#include "build.h"
 #include "collect.h"
 
 static char root[64];
@@ -257,28 +256,4 @@ Test(collect, list_line_outside_tree_refused)
 	o.srclist = sl;
 	cr_assert_eq(kh_collect(&o, &list, &err), -EINVAL);
 	cr_assert(strstr(err.msg, "line 1"), "%s", err.msg);
-}
-
-Test(blocks, cuts_depend_only_on_paths)
-{
-	struct kh_tar_entry e[4000];
-	size_t off[4001], off2[4001], cuts[4001], cuts2[4001], i, n, n2, k;
-	char names[4000][32];
-
-	for (i = 0; i < 4000; i++) {
-		snprintf(names[i], sizeof(names[i]), "./include/f%04zu.h", i);
-		e[i] = (struct kh_tar_entry){ .name = names[i],
-					      .type = KH_TAR_FILE };
-		off[i] = i * 1024;
-		/* entry 10 grows by 512 bytes: later offsets shift */
-		off2[i] = i * 1024 + (i > 10 ? 512 : 0);
-	}
-	off[4000] = 4000 * 1024;
-	off2[4000] = off[4000] + 512;
-	n = kh_block_cuts(e, off, 4000, cuts);
-	n2 = kh_block_cuts(e, off2, 4000, cuts2);
-	cr_assert_gt(n, 1, "4000 entries make several blocks");
-	cr_assert_eq(n, n2);
-	for (k = 0; k < n; k++)
-		cr_assert_eq(cuts2[k] - (cuts[k] > 10 * 1024 ? 512 : 0), cuts[k]);
 }

@@ -441,15 +441,18 @@ static void diff2(const struct mk_entry *ea, size_t na, int la,
 		  const struct mk_entry *eb, size_t nb, int lb,
 		  const struct kh_diff_opts *opts, struct kh_diff_result *res)
 {
+	struct kh_headers_src a = { .name = "a.tar.xz" }, b = { .name = "b.tar.xz" };
 	struct kh_buf xa, xb;
 	struct kh_error err;
 
 	mk_archive(ea, na, la, &xa);
 	mk_archive(eb, nb, lb, &xb);
+	a.xz = xa.data;
+	a.len = xa.len;
+	b.xz = xb.data;
+	b.len = xb.len;
 	kh_diff_result_init(res);
-	cr_assert_eq(kh_diff_archives(xa.data, xa.len, "a.tar.xz", xb.data,
-				      xb.len, "b.tar.xz", opts, res, &err), 0,
-		     "%s", err.msg);
+	cr_assert_eq(kh_diff(&a, &b, opts, res, &err), 0, "%s", err.msg);
 	kh_buf_release(&xa);
 	kh_buf_release(&xb);
 }
@@ -603,9 +606,11 @@ Test(diff, corrupt_side_fails_with_its_name)
 
 	mk_archive(base, 5, 0, &xa);
 	kh_diff_result_init(&r);
-	cr_assert_lt(kh_diff_archives(xa.data, xa.len, "good", xa.data,
-				      xa.len / 2, "half.tar.xz", NULL, &r,
-				      &err), 0);
+	struct kh_headers_src a = { .name = "good", .xz = xa.data,
+				    .len = xa.len };
+	struct kh_headers_src b = { .name = "half.tar.xz", .xz = xa.data,
+				    .len = xa.len / 2 };
+	cr_assert_lt(kh_diff(&a, &b, NULL, &r, &err), 0);
 	cr_assert(strstr(err.msg, "'half.tar.xz'"), "%s", err.msg);
 	cr_assert_eq(r.nr_items, 0);
 	kh_buf_release(&xa);
