@@ -32,10 +32,16 @@ struct diff_rec {
 	uint8_t digest[KH_SHA256_LEN];
 };
 
+/* What both sides may still read (struct kh_diff_opts.max_total). */
+struct diff_budget {
+	uint64_t max, used;
+};
+
 struct diff_set {
 	const struct kh_headers_src *src;
 	struct diff_rec *recs;
 	size_t nr, cap;
+	struct diff_budget *budget;
 	struct kh_error *err;
 };
 
@@ -85,6 +91,15 @@ static int diff_rec_fill(struct diff_set *set, const struct kh_entry *e,
 		return kh_err_sys_at(set->err, ENOMEM, set->src->name,
 				     "cannot read '%s'",
 				  set->src->name);
+	if (e->type == KH_ENTRY_FILE) {
+		if (e->size < 0 ||
+		    (uint64_t)e->size > set->budget->max - set->budget->used)
+			return kh_err(set->err, EFBIG,
+				      "'%s': '%s' would take the content read past %llu bytes (--max-size)",
+				      set->src->name, e->name,
+				      (unsigned long long)set->budget->max);
+		set->budget->used += e->size;
+	}
 	r->side.type = e->type;
 	r->side.mode = e->mode;
 	r->side.uid = e->uid;
@@ -161,12 +176,14 @@ static void diff_set_release(struct diff_set *set)
 }
 
 static int diff_read_set(const struct kh_headers_src *src,
-			 struct diff_set *set, struct kh_error *err)
+			 struct diff_set *set, struct diff_budget *budget,
+			 struct kh_error *err)
 {
 	int ret;
 
 	memset(set, 0, sizeof(*set));
 	set->src = src;
+	set->budget = budget;
 	set->err = err;
 	ret = diff_walk(src, diff_collect, set, err);
 	if (ret)
@@ -385,15 +402,19 @@ int kh_diff(const struct kh_headers_src *a, const struct kh_headers_src *b,
 	    struct kh_error *err)
 {
 	unsigned int ignore = opts ? opts->ignore : 0;
+	struct diff_budget budget = {
+		.max = opts && opts->max_total ? opts->max_total :
+		       KH_DIFF_DEFAULT_MAX_TOTAL,
+	};
 	struct diff_set sa, sb;
 	size_t ia = 0, ib = 0, cap = 0;
 	int ret;
 
 	kh_diff_result_release(res);
-	ret = diff_read_set(a, &sa, err);
+	ret = diff_read_set(a, &sa, &budget, err);
 	if (ret)
 		goto out_release_a;
-	ret = diff_read_set(b, &sb, err);
+	ret = diff_read_set(b, &sb, &budget, err);
 	if (ret)
 		goto out_release;
 	while (!ret && (ia < sa.nr || ib < sb.nr))
@@ -487,6 +508,26 @@ static int diff_fetch_one(const struct kh_entry *e, void *ctx)
 	return ret;
 }
 
+/*
+ * patch(1) writes where a header names: an entry the unpacker would refuse
+ * (absolute, or with a ".." component) must never reach one.
+ */
+static int diff_check_patch_name(const char *path, struct kh_error *err)
+{
+	struct kh_path p;
+	const char *why = NULL;
+	int ret = kh_path_split(&p, path, &why);
+
+	kh_path_release(&p);
+	if (ret == -EPERM)
+		return kh_err(err, EPERM,
+			      "refusing to write a patch for '%s': %s (compare without --unified)",
+			      path, why);
+	if (ret)
+		return kh_err_sys(err, -ret, "cannot compare '%s'", path);
+	return 0;
+}
+
 /* Append a/@path (or /dev/null) as patch(1) reads file names. */
 static int diff_patch_name(struct kh_buf *out, const char *prefix,
 			   const char *path)
@@ -498,16 +539,16 @@ static int diff_patch_name(struct kh_buf *out, const char *prefix,
 	if (!path)
 		return kh_buf_addstr(out, "/dev/null");
 	for (; *p; p++)
-		if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '\\')
+		if (*p <= ' ' || *p >= 0x7f || *p == '"' || *p == '\\')
 			quote = true;
 	if (!quote)
 		return kh_buf_addf(out, "%s%s", prefix, path);
 	ret = kh_buf_addf(out, "\"%s", prefix);
 	for (p = (const unsigned char *)path; !ret && *p; p++) {
 		if (*p == '"' || *p == '\\')
-			ret = kh_buf_addf(out, "\\%c", *p);
-		else if (*p < ' ' || *p == 0x7f)
-			ret = kh_buf_addf(out, "\\%03o", *p);
+			ret = kh_buf_addf(out, "\%c", *p);
+		else if (*p < ' ' || *p >= 0x7f)
+			ret = kh_buf_addf(out, "\%03o", *p);
 		else
 			ret = kh_buf_append(out, p, 1);
 	}
@@ -609,6 +650,9 @@ static int diff_pass_emit(const struct diff_pass *p, size_t lo, size_t hi,
 		t.a = &bufs[i];
 		t.b = &bufs[n + i];
 		t.too_big = too_big[i] || too_big[n + i];
+		ret = diff_check_patch_name(it->path, p->err);
+		if (ret)
+			break;
 		out.len = 0;
 		ret = diff_item_patch(it, &t, p->context, &out);
 		if (ret) {

@@ -121,6 +121,25 @@ static void outfile_release(struct kh_outfile *of)
 	of->slot = -1;
 }
 
+/*
+ * The output may replace a regular file or a symbolic link (the link itself,
+ * never what it points to), nothing else: renaming over a device node, a
+ * FIFO or a socket would destroy what the caller never meant to write.
+ */
+static int check_replaceable(const char *path, struct kh_error *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st))
+		return errno == ENOENT ? 0 :
+			kh_err_sys(err, errno, "cannot inspect output '%s'", path);
+	if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
+		return 0;
+	return kh_err(err, EEXIST,
+		      "refusing to replace '%s': it exists and is not a regular file",
+		      path);
+}
+
 int kh_outfile_open(struct kh_outfile *of, const char *path,
 		    struct kh_error *err)
 {
@@ -136,6 +155,9 @@ int kh_outfile_open(struct kh_outfile *of, const char *path,
 	base = base ? base + 1 : path;
 	if (!of->path || !*base)
 		goto out_inval;
+	ret = check_replaceable(path, err);
+	if (ret)
+		goto out_release;
 	if (asprintf(&of->tmp, "%.*s.%s.tmp.XXXXXX", (int)dirlen, path,
 		     base) < 0) {
 		of->tmp = NULL;
@@ -231,6 +253,9 @@ int kh_outfile_commit(struct kh_outfile *of, struct kh_error *err)
 		goto out_abort;
 	}
 	of->fd = -1;
+	ret = check_replaceable(of->path, err);
+	if (ret)
+		goto out_abort;
 	if (rename(of->tmp, of->path) < 0) {
 		ret = kh_err_sys_at(err, errno, of->tmp,
 				    "cannot rename '%s' to '%s'",

@@ -886,10 +886,15 @@ struct kh_diff_result {
  * @context: lines of context in unified hunks (0 means 3; use
  *	@no_context for none)
  * @no_context: hunks without context lines
+ * @max_total: bound on the content read from both sides together, charged
+ *	with each entry's declared size before it is read, so a sparse or
+ *	lying entry costs nothing to refuse (0: KH_DIFF_DEFAULT_MAX_TOTAL)
  */
+#define KH_DIFF_DEFAULT_MAX_TOTAL ((uint64_t)1 << 30)
 struct kh_diff_opts {
 	unsigned int ignore;
 	size_t max_entry;
+	uint64_t max_total;
 	unsigned int context;
 	bool no_context;
 };

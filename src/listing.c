@@ -377,6 +377,7 @@ static int listing_file_stream(const struct kh_entry *e,
 			       void *ctx, struct kh_error *err)
 {
 	const char *path = e->src->path;
+	uint64_t left = e->size > 0 ? e->size : 0;	/* a growing file stops there */
 	char *chunk;
 	ssize_t n;
 	int fd, ret = 0;
@@ -391,8 +392,8 @@ static int listing_file_stream(const struct kh_entry *e,
 				    "cannot read '%s'", path);
 		goto out_close;
 	}
-	for (;;) {
-		n = read(fd, chunk, LISTING_CHUNK);
+	while (left) {
+		n = read(fd, chunk, left < LISTING_CHUNK ? left : LISTING_CHUNK);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -400,6 +401,7 @@ static int listing_file_stream(const struct kh_entry *e,
 					    "cannot read '%s'", path);
 		if (n <= 0)
 			break;
+		left -= n;
 		ret = fn(chunk, n, ctx);
 		if (ret)
 			break;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * textdiff.c - the line diff behind "kheaders diff --unified": lines are
- * numbered by content (equal lines get equal ids through a hash table),
+ * numbered by content (equal lines get equal ids, found by sorting),
  * Myers' linear-space O(ND) algorithm (the "middle snake", with common
  * prefixes and suffixes stripped first) marks the lines each side does not
  * share, and the marks are grouped into hunks with context, printed the way
@@ -66,51 +66,49 @@ static int td_split(const char *s, size_t len, struct td_side *side)
 	return 0;
 }
 
-static uint64_t td_hash(const struct td_line *l)
+/* Line @i of a followed by b, for td_number()'s sort. */
+static const struct td_line *td_nth(const struct td_ctx *c, size_t i)
 {
-	uint64_t h = 14695981039346656037ULL;
-	size_t i;
-
-	for (i = 0; i < l->len; i++)
-		h = (h ^ (unsigned char)l->s[i]) * 1099511628211ULL;
-	return h;
+	return i < c->a.n ? &c->a.lines[i] : &c->b.lines[i - c->a.n];
 }
 
-/* Give every line an id; lines with equal bytes get the same id. */
+static int td_line_cmp(const void *pa, const void *pb, void *ctx)
+{
+	const struct td_line *a = td_nth(ctx, *(const size_t *)pa);
+	const struct td_line *b = td_nth(ctx, *(const size_t *)pb);
+	int r = memcmp(a->s, b->s, a->len < b->len ? a->len : b->len);
+
+	if (r)
+		return r;
+	return (a->len > b->len) - (a->len < b->len);
+}
+
+/*
+ * Give every line an id; lines with equal bytes get the same id.  The lines
+ * are sorted rather than hashed: a hash table can be flooded with crafted
+ * collisions, a sort costs O(n log n) comparisons whatever the input.
+ */
 static int td_number(struct td_ctx *c)
 {
-	struct td_side *sides[2] = { &c->a, &c->b };
-	size_t cap = 16, mask, i, h, s;
-	struct td_line **slot;
-	int *ids, next = 0;
+	size_t n = c->a.n + c->b.n, i;
+	size_t *v;
+	int next = -1;
 
-	while (cap < 2 * (c->a.n + c->b.n))
-		cap *= 2;
-	mask = cap - 1;
-	slot = calloc(cap, sizeof(*slot));
-	ids = calloc(cap, sizeof(*ids));
-	if (!slot || !ids) {
-		free(slot);
-		free(ids);
+	v = malloc((n ? n : 1) * sizeof(*v));
+	if (!v)
 		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		v[i] = i;
+	qsort_r(v, n, sizeof(*v), td_line_cmp, c);
+	for (i = 0; i < n; i++) {
+		if (!i || td_line_cmp(&v[i - 1], &v[i], c))
+			next++;
+		if (v[i] < c->a.n)
+			c->a.id[v[i]] = next;
+		else
+			c->b.id[v[i] - c->a.n] = next;
 	}
-	for (s = 0; s < 2; s++) {
-		for (i = 0; i < sides[s]->n; i++) {
-			struct td_line *l = &sides[s]->lines[i];
-
-			for (h = td_hash(l) & mask; slot[h]; h = (h + 1) & mask)
-				if (slot[h]->len == l->len &&
-				    !memcmp(slot[h]->s, l->s, l->len))
-					break;
-			if (!slot[h]) {
-				slot[h] = l;
-				ids[h] = next++;
-			}
-			sides[s]->id[i] = ids[h];
-		}
-	}
-	free(slot);
-	free(ids);
+	free(v);
 	return 0;
 }
 

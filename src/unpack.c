@@ -30,10 +30,25 @@
 #include "unpack.h"
 
 #define ENTRY_COST 512
+#define UNTRUSTED_DIR "a directory on its path is not yours or is writable by others"
 
 struct deferred_link {
 	char *path;
 	char *target;
+};
+
+/*
+ * The files this unpack created, the only ones a hard link may name: an
+ * open-addressed set of (device, inode).  Inode numbers come from the
+ * file system, not from the archive, so they cannot be chosen to collide.
+ */
+struct ino_key {
+	uint64_t dev, ino;	/* ino 0: empty slot */
+};
+
+struct ino_set {
+	struct ino_key *slot;
+	size_t nr, cap;		/* cap: 0 or a power of two */
 };
 
 struct unpack_ctx {
@@ -44,8 +59,75 @@ struct unpack_ctx {
 	struct archive *a;		/* tar.ar */
 	struct deferred_link *links;
 	size_t nlinks, alloc_links;
+	const char **link_paths;	/* sorted, for is_link_path() */
+	struct ino_set written;
 	struct kh_error *err;
 };
+
+/*
+ * A directory unpacking may write into: the caller's own, and writable by
+ * nobody else (a group-writable one only when the group is the caller's).
+ * Anyone else who can write there could swap a name for a link between our
+ * check and our write.
+ */
+static bool dir_trusted(const struct stat *st)
+{
+	if (st->st_uid != geteuid() || (st->st_mode & S_IWOTH))
+		return false;
+	return !(st->st_mode & S_IWGRP) || st->st_gid == getegid();
+}
+
+static size_t ino_hash(uint64_t dev, uint64_t ino)
+{
+	uint64_t h = (ino ^ (dev << 32 | dev >> 32)) + 0x9e3779b97f4a7c15ULL;
+
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
+}
+
+static struct ino_key *ino_find(struct ino_set *set, uint64_t dev,
+				uint64_t ino)
+{
+	size_t mask = set->cap - 1, h;
+
+	for (h = ino_hash(dev, ino) & mask; set->slot[h].ino; h = (h + 1) & mask)
+		if (set->slot[h].ino == ino && set->slot[h].dev == dev)
+			break;
+	return &set->slot[h];
+}
+
+static bool ino_set_has(struct ino_set *set, const struct stat *st)
+{
+	return set->cap && st->st_ino && ino_find(set, st->st_dev, st->st_ino)->ino;
+}
+
+static int ino_set_add(struct ino_set *set, const struct stat *st)
+{
+	struct ino_set bigger = { NULL, 0, set->cap ? set->cap * 2 : 64 };
+	struct ino_key *k;
+	size_t i;
+
+	if (!st->st_ino || ino_set_has(set, st))
+		return 0;
+	if (2 * (set->nr + 1) > set->cap) {
+		bigger.slot = calloc(bigger.cap, sizeof(*bigger.slot));
+		if (!bigger.slot)
+			return -ENOMEM;
+		for (i = 0; i < set->cap; i++)
+			if (set->slot[i].ino)
+				*ino_find(&bigger, set->slot[i].dev,
+					  set->slot[i].ino) = set->slot[i];
+		bigger.nr = set->nr;
+		free(set->slot);
+		*set = bigger;
+	}
+	k = ino_find(set, st->st_dev, st->st_ino);
+	k->dev = st->st_dev;
+	k->ino = st->st_ino;
+	set->nr++;
+	return 0;
+}
 
 static int refuse(struct unpack_ctx *c, const char *entry, const char *why)
 {
@@ -64,12 +146,15 @@ static int sys_fail(struct unpack_ctx *c, int code, const char *what,
 /*
  * Open the directory made of the first @n components of @p, below the
  * root, never following a link; create missing ones (mode 0755) when
- * @create.  Return a descriptor the caller closes, or -errno.
+ * @create.  A directory that was already there must pass dir_trusted().
+ * Return a descriptor the caller closes, -EPERM for an untrusted
+ * directory, or -errno.
  */
 static int walk_dirs(struct unpack_ctx *c, const struct kh_path *p,
 		     unsigned int n, bool create)
 {
 	int fd = dup(c->root), next;
+	struct stat st;
 	unsigned int i;
 
 	for (i = 0; fd >= 0 && i < n; i++) {
@@ -87,6 +172,12 @@ static int walk_dirs(struct unpack_ctx *c, const struct kh_path *p,
 			goto out_fail;
 		close(fd);
 		fd = next;
+		if (fstat(fd, &st))
+			goto out_fail;
+		if (!dir_trusted(&st)) {
+			close(fd);
+			return -EPERM;
+		}
 	}
 	return fd < 0 ? -errno : fd;
 out_fail:
@@ -102,6 +193,8 @@ static int open_parent(struct unpack_ctx *c, const struct kh_path *p,
 
 	if (fd == -ENOTDIR)
 		return refuse(c, entry, "a parent is a symbolic link or not a directory");
+	if (fd == -EPERM)
+		return refuse(c, entry, UNTRUSTED_DIR);
 	if (fd == -ENOENT)
 		return refuse(c, entry, "its directory does not exist");
 	if (fd < 0)
@@ -175,6 +268,7 @@ static int write_file(struct unpack_ctx *c, struct archive_entry *ae,
 	int64_t size = archive_entry_size(ae);
 	mode_t mode = archive_entry_perm(ae) & 0111 ? 0755 : 0644;
 	struct timespec ts[2];
+	struct stat st;
 	int dirfd, fd, ret;
 
 	if (size < 0)
@@ -195,6 +289,10 @@ static int write_file(struct unpack_ctx *c, struct archive_entry *ae,
 		goto out_close_dir;
 	}
 	ret = copy_data(c, fd, entry, size);
+	if (!ret && fstat(fd, &st))
+		ret = sys_fail(c, errno, "inspect", entry);
+	if (!ret && ino_set_add(&c->written, &st))
+		ret = kh_err_sys(c->err, ENOMEM, "'%s'", c->dir);
 	ts[0].tv_nsec = UTIME_OMIT;
 	ts[1].tv_sec = archive_entry_mtime(ae);
 	ts[1].tv_nsec = 0;
@@ -217,6 +315,8 @@ static int make_dir(struct unpack_ctx *c, const struct kh_path *p,
 	fd = walk_dirs(c, p, p->n, true);
 	if (fd == -ENOTDIR)
 		return refuse(c, entry, "a symbolic link or file of that name exists");
+	if (fd == -EPERM)
+		return refuse(c, entry, UNTRUSTED_DIR);
 	if (fd < 0)
 		return sys_fail(c, -fd, "create directory", entry);
 	close(fd);
@@ -240,7 +340,7 @@ static int make_hardlink(struct unpack_ctx *c, const struct kh_path *p,
 		goto out;
 	tfd = walk_dirs(c, &t, t.n - 1, false);
 	if (tfd < 0 || fstatat(tfd, t.comp[t.n - 1], &st, AT_SYMLINK_NOFOLLOW) ||
-	    !S_ISREG(st.st_mode)) {
+	    !S_ISREG(st.st_mode) || !ino_set_has(&c->written, &st)) {
 		ret = refuse(c, entry, "hard link to something that is not a file unpacked before it");
 		goto out;
 	}
@@ -329,14 +429,19 @@ static int unpack_entry(struct unpack_ctx *c, struct archive_entry *ae)
 	return ret;
 }
 
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(const char * const *)a, *(const char * const *)b);
+}
+
+/* Will @path be a symbolic link, or is it one already? */
 static bool is_link_path(struct unpack_ctx *c, const char *path)
 {
 	struct stat st;
-	size_t i;
 
-	for (i = 0; i < c->nlinks; i++)
-		if (!strcmp(c->links[i].path, path))
-			return true;
+	if (bsearch(&path, c->link_paths, c->nlinks, sizeof(*c->link_paths),
+		    cmp_path))
+		return true;
 	return !fstatat(c->root, path, &st, AT_SYMLINK_NOFOLLOW) &&
 	       S_ISLNK(st.st_mode);
 }
@@ -391,6 +496,14 @@ static int make_links(struct unpack_ctx *c)
 	size_t i;
 	int dirfd, ret = 0;
 
+	if (!c->nlinks)
+		return 0;
+	c->link_paths = malloc(c->nlinks * sizeof(*c->link_paths));
+	if (!c->link_paths)
+		return kh_err_sys(c->err, ENOMEM, "'%s'", c->dir);
+	for (i = 0; i < c->nlinks; i++)
+		c->link_paths[i] = c->links[i].path;
+	qsort(c->link_paths, c->nlinks, sizeof(*c->link_paths), cmp_path);
 	for (i = 0; !ret && i < c->nlinks; i++) {
 		ret = kh_path_split(&p, c->links[i].path, &why);
 		if (!ret)
@@ -454,7 +567,7 @@ static int open_root(const char *dir, bool *created_out, struct kh_error *err)
 	}
 	if (created && fchmod(fd, 0700))
 		goto out_sys;
-	if (!created && (st.st_mode & S_IWOTH)) {
+	if (!created && !dir_trusted(&st)) {
 		close(fd);
 		return kh_err_at(err, EPERM, dir,
 			      "refusing to unpack into '%s': it is writable by others",
@@ -554,6 +667,8 @@ int kh_unpack_to_dir(const void *xz, size_t len, const char *dir,
 		free(c.links[i].target);
 	}
 	free(c.links);
+	free(c.link_paths);
+	free(c.written.slot);
 	/* A directory we created holds nothing of a failed unpack. */
 	if (ret && created) {
 		remove_contents(c.root);

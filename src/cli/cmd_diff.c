@@ -17,7 +17,7 @@
 #define DIFF_EXIT_ERROR 2
 
 static const char diff_usage[] =
-	"usage: kheaders diff [--unified] [--quiet] [--ignore=LIST] A B\n"
+	"usage: kheaders diff [--unified] [--quiet] [--ignore=LIST] [--max-size BYTES] A B\n"
 	"\n"
 	"Compare two header sets.  A and B are headers archives (a tar.xz, a\n"
 	"kernel image, module or object file, '-' for standard input) or\n"
@@ -28,6 +28,8 @@ static const char diff_usage[] =
 	"  -q, --quiet        print nothing; the exit status tells\n"
 	"      --ignore=LIST  do not compare these aspects, comma-separated:\n"
 	"                     content, type, mode, owner, mtime, link\n"
+	"      --max-size BYTES bound the content read from A and B together,\n"
+	"                     declared sizes counted (default 1G)\n"
 	"  -h, --help         show this help\n"
 	"\n"
 	"Exit status: 0 equal, 1 different, 2 error.\n";
@@ -203,6 +205,7 @@ int cmd_diff(int argc, char **argv)
 		{ "unified", no_argument, NULL, 'u' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "ignore", required_argument, NULL, 'I' },
+		{ "max-size", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -221,6 +224,12 @@ int cmd_diff(int argc, char **argv)
 			if (!diff_parse_ignore(optarg, &dc.opts.ignore))
 				return cli_usage_error(diff_usage,
 					"bad --ignore list '%s'", optarg);
+			break;
+		case 'M':
+			if (!cli_parse_size(optarg, &dc.opts.max_total) ||
+			    !dc.opts.max_total)
+				return cli_usage_error(diff_usage,
+					"invalid --max-size '%s'", optarg);
 			break;
 		case 'h':
 			fputs(diff_usage, stdout);

@@ -64,11 +64,17 @@ int cli_quote_name(struct kh_buf *out, const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 	const char *m;
 	int ret = 0;
+	size_t n;
 
 	for (; *p && !ret; p++) {
-		if (*p == '\\')
+		n = *p >= 0x80 ? utf8_len(p, 4) : 0;	/* stops at the NUL */
+		/* Valid UTF-8 passes, but not the C1 controls (U+0080-U+009F). */
+		if (n && !(p[0] == 0xc2 && p[1] < 0xa0)) {
+			ret = kh_buf_append(out, p, n);
+			p += n - 1;
+		} else if (*p == '\\')
 			ret = kh_buf_addstr(out, "\\\\");
-		else if (*p >= 0x20 && *p != 0x7f)
+		else if (*p >= 0x20 && *p < 0x7f)
 			ret = kh_buf_append(out, p, 1);
 		else if ((m = memchr(ctl, *p, sizeof(ctl) - 1)) &&
 			 (m - ctl) % 2 == 0)
