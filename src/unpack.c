@@ -60,6 +60,7 @@ struct unpack_ctx {
 	struct deferred_link *links;
 	size_t nlinks, alloc_links;
 	const char **link_paths;	/* sorted, for is_link_path() */
+	bool root_was_empty;	/* so every link in it is one of ours */
 	struct ino_set written;
 	struct kh_error *err;
 };
@@ -442,6 +443,8 @@ static bool is_link_path(struct unpack_ctx *c, const char *path)
 	if (bsearch(&path, c->link_paths, c->nlinks, sizeof(*c->link_paths),
 		    cmp_path))
 		return true;
+	if (c->root_was_empty)
+		return false;
 	return !fstatat(c->root, path, &st, AT_SYMLINK_NOFOLLOW) &&
 	       S_ISLNK(st.st_mode);
 }
@@ -489,12 +492,48 @@ static int check_link_path(struct unpack_ctx *c, const struct kh_path *p,
 	return 0;
 }
 
+/* The directory the previous link went into: links come in runs. */
+struct link_parent {
+	int fd;
+	size_t len;
+	const char *path;	/* its first @len bytes name the directory */
+};
+
+static int make_link(struct unpack_ctx *c, const struct deferred_link *l,
+		     struct link_parent *parent)
+{
+	const char *name = strrchr(l->path, '/'), *why = NULL;
+	size_t len = name ? (size_t)(name - l->path) : 0;
+	struct kh_path p;
+	int ret;
+
+	name = name ? name + 1 : l->path;
+	if (parent->fd < 0 || len != parent->len ||
+	    memcmp(l->path, parent->path, len)) {
+		if (parent->fd >= 0)
+			close(parent->fd);
+		parent->fd = -1;
+		ret = kh_path_split(&p, l->path, &why);
+		if (!ret)
+			ret = open_parent(c, &p, l->path, true);
+		kh_path_release(&p);
+		if (ret < 0)
+			return ret;
+		*parent = (struct link_parent){ ret, len, l->path };
+	}
+	ret = clear_slot(c, parent->fd, name, l->path);
+	if (!ret && symlinkat(l->target, parent->fd, name))
+		ret = sys_fail(c, errno, "create link", l->path);
+	return ret;
+}
+
 static int make_links(struct unpack_ctx *c)
 {
+	struct link_parent parent = { .fd = -1 };
 	const char *why = NULL;
 	struct kh_path p;
 	size_t i;
-	int dirfd, ret = 0;
+	int ret = 0;
 
 	if (!c->nlinks)
 		return 0;
@@ -510,22 +549,10 @@ static int make_links(struct unpack_ctx *c)
 			ret = check_link_path(c, &p, &c->links[i]);
 		kh_path_release(&p);
 	}
-	for (i = 0; !ret && i < c->nlinks; i++) {
-		ret = kh_path_split(&p, c->links[i].path, &why);
-		dirfd = ret ? ret : open_parent(c, &p, c->links[i].path, true);
-		if (!ret && dirfd >= 0) {
-			ret = clear_slot(c, dirfd, p.comp[p.n - 1],
-					 c->links[i].path);
-			if (!ret && symlinkat(c->links[i].target, dirfd,
-					      p.comp[p.n - 1]))
-				ret = sys_fail(c, errno, "create link",
-					       c->links[i].path);
-			close(dirfd);
-		} else if (!ret) {
-			ret = dirfd;
-		}
-		kh_path_release(&p);
-	}
+	for (i = 0; !ret && i < c->nlinks; i++)
+		ret = make_link(c, &c->links[i], &parent);
+	if (parent.fd >= 0)
+		close(parent.fd);
 	return ret;
 }
 
@@ -578,6 +605,26 @@ out_sys:
 	kh_err_sys_at(err, errno, dir, "cannot open '%s'", dir);
 	close(fd);
 	return -err->code;
+}
+
+/* Does the directory open at @dfd hold nothing but "." and ".."? */
+static bool dir_is_empty(int dfd)
+{
+	struct dirent *de;
+	bool empty = true;
+	int fd = dup(dfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	while (empty && (de = readdir(d)))
+		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+	rewinddir(d);		/* the offset is shared with @dfd */
+	closedir(d);
+	return empty;
 }
 
 /*
@@ -660,6 +707,8 @@ int kh_unpack_to_dir(const void *xz, size_t len, const char *dir,
 	c.root = open_root(dir, &created, err);
 	if (c.root < 0)
 		return c.root;
+	/* Nobody else can write there (open_root()): only we add links. */
+	c.root_was_empty = created || dir_is_empty(c.root);
 	ret = unpack_all(&c, xz, len);
 	kh_tar_close(&c.tar);
 	for (i = 0; i < c.nlinks; i++) {
