@@ -155,6 +155,7 @@ struct decomp_ctx {
 	const char *name;
 	uint64_t where;
 	enum kh_comp fmt;
+	struct kh_xz_budget *budget;
 	struct kh_error *err;
 };
 
@@ -172,6 +173,16 @@ static int decomp_too_big(const struct decomp_ctx *c, size_t max_out)
 		      "'%s': %s stream at offset %llu decodes to more than %zu bytes",
 		      c->name, kh_comp_name(c->fmt),
 		      (unsigned long long)c->where, max_out);
+}
+
+/* Count @n freshly decoded bytes against the command's budget. */
+static int decomp_charge(const struct decomp_ctx *c, size_t n)
+{
+	struct kh_error why;
+
+	if (!kh_xz_budget_charge(c->budget, n, &why))
+		return 0;
+	return decomp_fail(c, EFBIG, why.msg);
 }
 
 /*
@@ -197,6 +208,9 @@ static int decode_loop(const struct decomp_ctx *c, struct kh_buf *out,
 		made = 0;
 		r = step(state, out->data + out->len, room, &made, &why);
 		kh_buf_setlen(out, out->len + made);
+		ret = decomp_charge(c, made);
+		if (ret)
+			return ret;
 		if (r > 0)
 			return 0;
 		if (r < 0)
@@ -318,6 +332,10 @@ static int decode_lz4(const struct decomp_ctx *c, const uint8_t *in,
 		}
 		kh_buf_setlen(out, out->len + n);
 		pos += 4 + bsize;
+		if (decomp_charge(c, n)) {
+			*consumed = pos;
+			return -EFBIG;
+		}
 		if (out->len - base > max_out) {
 			kh_buf_setlen(out, base + max_out);
 			*consumed = pos;
@@ -416,14 +434,18 @@ static int decode_bzip2(const struct decomp_ctx *c, const uint8_t *in,
 
 int kh_decompress(enum kh_comp fmt, const uint8_t *in, size_t len,
 		  size_t max_out, struct kh_buf *out, size_t *consumed,
-		  const char *name, uint64_t where, struct kh_error *err)
+		  const char *name, uint64_t where, struct kh_xz_budget *budget,
+		  struct kh_error *err)
 {
-	struct decomp_ctx c = { name, where, fmt, err };
+	struct decomp_ctx c = { name, where, fmt, budget, err };
+	struct kh_error why;
 	size_t dummy = 0;
 
 	if (!consumed)
 		consumed = &dummy;
 	*consumed = 0;
+	if (kh_xz_budget_stream(budget, &why))
+		return decomp_fail(&c, EFBIG, why.msg);
 	switch (fmt) {
 	case KH_COMP_GZIP:
 		return decode_gzip(&c, in, len, max_out, out, consumed);

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "kheaders.h"
+#include "xzread.h"
 
 enum kh_comp {
 	KH_COMP_GZIP,
@@ -49,10 +50,13 @@ size_t kh_comp_find(enum kh_comp fmt, const uint8_t *data, size_t len,
  * Return: 0 when the stream ended cleanly; -EFBIG when it would decode to
  * more than @max_out; -EBADMSG when it is corrupt or truncated (@out then
  * keeps what decoded before the damage, which the scanner still searches);
- * -ENOMEM.  @err names @name and the offset @where for messages.
+ * -ENOMEM.  @err names @name and the offset @where for messages.  The
+ * stream and every decoded byte count against @budget (NULL: none); past
+ * it the call fails with -EFBIG and kh_xz_budget_spent(@budget) is true.
  */
 int kh_decompress(enum kh_comp fmt, const uint8_t *in, size_t len,
 		  size_t max_out, struct kh_buf *out, size_t *consumed,
-		  const char *name, uint64_t where, struct kh_error *err);
+		  const char *name, uint64_t where, struct kh_xz_budget *budget,
+		  struct kh_error *err);
 
 #endif /* KH_DECOMP_H */

@@ -18,8 +18,6 @@
 #include "error.h"
 #include "scan.h"
 
-#define IMAGE_MAX_DECODED (1ull << 30)
-#define ARCHIVE_MAX_DECODED (1ull << 30)
 #define INPUT_MAX ((size_t)4 << 30)
 #define MAX_CONTAINER_TRIES 4096
 #define MAX_TRIED_LISTED 4
@@ -36,6 +34,8 @@ struct extract_ctx {
 	struct kh_span pending;		/* a header tar seen in phase 3 */
 	bool have_pending;
 	unsigned int streams, listed;
+	struct kh_xz_budget budget;	/* the whole search's */
+	struct kh_error stop;		/* why the budget ran out, once it has */
 };
 
 static const char *const found_names[] = {
@@ -69,6 +69,21 @@ static void tried(struct extract_ctx *c, const char *fmt, ...)
 	kh_buf_append(&c->tried, line, strlen(line));
 }
 
+/*
+ * After a failed decode: when it spent the budget, remember why and say
+ * that the search must stop.
+ */
+static bool budget_stop(struct extract_ctx *c, const struct kh_error *why)
+{
+	struct kh_error limit;
+
+	if (!kh_xz_budget_spent(&c->budget, &limit))
+		return false;
+	if (!c->stop.code)
+		c->stop = why->code == EFBIG ? *why : limit;
+	return true;
+}
+
 static void info_set(struct kh_extract_info *info, enum kh_found_by how,
 		     const struct kh_span *span)
 {
@@ -96,14 +111,19 @@ static enum kh_found_by search_direct(struct extract_ctx *c,
 
 	ret = kh_scan_elf_symbols(d, len, span, &why);
 	if (!ret)
-		ret = kh_xz_span_valid(d, span, ARCHIVE_MAX_DECODED, &why);
+		ret = kh_xz_span_valid(d, span, UINT64_MAX, &c->budget,
+				       &why);
 	if (!ret)
 		return KH_FOUND_ELF_SYMBOLS;
+	if (ret == -EFBIG && budget_stop(c, &why))
+		return KH_FOUND_NONE;
 	if (!where)
 		tried(c, "ELF symbols (%s)", why.msg);
-	ret = kh_scan_markers(d, len, ARCHIVE_MAX_DECODED, span, &why);
+	ret = kh_scan_markers(d, len, UINT64_MAX, &c->budget, span, &why);
 	if (!ret)
 		return KH_FOUND_MARKERS;
+	if (ret == -EFBIG && budget_stop(c, &why))
+		return KH_FOUND_NONE;
 	if (!where)
 		tried(c, "IKHD_ST/IKHD_ED markers (%s)", why.msg);
 	return KH_FOUND_NONE;
@@ -120,7 +140,7 @@ static bool search_xz_tars(struct extract_ctx *c, const uint8_t *d,
 	unsigned int i;
 	bool hit;
 
-	for (pos = kh_xz_find(d, len, 0); pos < len;
+	for (pos = kh_xz_find(d, len, 0); pos < len && !c->stop.code;
 	     pos = kh_xz_find(d, len, pos + 1)) {
 		for (i = 0; top && i < c->nxz_done; i++)
 			if (c->xz_done[i] == pos)
@@ -129,10 +149,12 @@ static bool search_xz_tars(struct extract_ctx *c, const uint8_t *d,
 			continue;
 		(*checked)++;
 		kh_buf_init(&tar);
-		hit = !kh_xz_decode(d + pos, len - pos, ARCHIVE_MAX_DECODED,
-				    &tar, SIZE_MAX, &slen, NULL, &why) &&
+		hit = !kh_xz_decode(d + pos, len - pos, UINT64_MAX,
+				    &tar, SIZE_MAX, &slen, &c->budget, &why) &&
 		      kh_tar_has_headers(tar.data, tar.len);
 		kh_buf_release(&tar);
+		if (!hit)
+			budget_stop(c, &why);
 		if (hit) {
 			span->off = pos;
 			span->len = slen;
@@ -225,11 +247,11 @@ static int search_containers(struct extract_ctx *c, struct kh_buf *out,
 		at = next[f];
 		kh_buf_init(&dec);
 		ret = kh_decompress(f, c->data + at, c->len - at,
-				    IMAGE_MAX_DECODED, &dec, &consumed,
-				    c->name, at, &why);
-		if (ret == -ENOMEM) {
+				    SIZE_MAX, &dec, &consumed,
+				    c->name, at, &c->budget, &why);
+		if (ret == -ENOMEM || (ret == -EFBIG && budget_stop(c, &why))) {
 			kh_buf_release(&dec);
-			return -ENOMEM;
+			return ret;
 		}
 		if ((ret && ret != -EBADMSG) || dec.len < 512) {
 			kh_buf_release(&dec);
@@ -239,7 +261,8 @@ static int search_containers(struct extract_ctx *c, struct kh_buf *out,
 		c->streams++;
 		note_xz(c, f, at, &dec, consumed, !ret);
 		if (!kh_tar_looks_like(dec.data, dec.len) &&
-		    search_decoded(c, &dec, f, at, &span, &how)) {
+		    search_decoded(c, &dec, f, at, &span, &how) &&
+		    !c->stop.code) {
 			info_set(info, how, &span);
 			if (info) {
 				info->container = kh_comp_name(f);
@@ -250,6 +273,8 @@ static int search_containers(struct extract_ctx *c, struct kh_buf *out,
 			return ret;
 		}
 		kh_buf_release(&dec);
+		if (c->stop.code)
+			return -EFBIG;
 		skip_to(c->data, c->len, next, at + (consumed ? consumed : 1));
 	}
 	if (!c->streams)
@@ -262,9 +287,8 @@ static int search_containers(struct extract_ctx *c, struct kh_buf *out,
 }
 
 /* Decode the rest of @r; true when the stream ends cleanly. */
-static bool xz_drain(struct kh_xz_reader *r)
+static bool xz_drain(struct kh_xz_reader *r, struct kh_error *why)
 {
-	struct kh_error why;
 	uint8_t *sink;
 	size_t got;
 	int ret = 0;
@@ -273,7 +297,7 @@ static bool xz_drain(struct kh_xz_reader *r)
 	if (!sink)
 		return false;
 	while (!ret && !kh_xz_reader_done(r))
-		ret = kh_xz_read(r, sink, XZ_SINK, &got, &why);
+		ret = kh_xz_read(r, sink, XZ_SINK, &got, why);
 	free(sink);
 	return !ret;
 }
@@ -292,11 +316,13 @@ static bool is_xz_file(struct extract_ctx *c, struct kh_span *span)
 	bool whole;
 
 	if (!kh_comp_magic_at(KH_COMP_XZ, c->data, c->len) ||
-	    kh_xz_reader_init(&r, c->data, c->len, 0, ARCHIVE_MAX_DECODED,
-			      NULL, &why))
+	    kh_xz_reader_init(&r, c->data, c->len, 0, UINT64_MAX,
+			      &c->budget, &why))
 		return false;
 	whole = !kh_xz_read(&r, head, sizeof(head), &got, &why) &&
-		kh_tar_looks_like(head, got) && xz_drain(&r);
+		kh_tar_looks_like(head, got) && xz_drain(&r, &why);
+	if (!whole)
+		budget_stop(c, &why);
 	span->off = 0;
 	span->len = kh_xz_reader_in(&r);
 	kh_xz_reader_end(&r);
@@ -319,11 +345,15 @@ static int search_all(struct extract_ctx *c, struct kh_buf *out,
 		info_set(info, KH_FOUND_XZ_FILE, &span);
 		return found(c->data, &span, out);
 	}
+	if (c->stop.code)
+		return -EFBIG;
 	how = search_direct(c, c->data, c->len, &span, NULL);
 	if (how != KH_FOUND_NONE) {
 		info_set(info, how, &span);
 		return found(c->data, &span, out);
 	}
+	if (c->stop.code)
+		return -EFBIG;
 	ret = search_containers(c, out, info);
 	if (ret)
 		return ret;
@@ -335,12 +365,26 @@ static int search_all(struct extract_ctx *c, struct kh_buf *out,
 		info_set(info, KH_FOUND_XZ_SCAN, &span);
 		return found(c->data, &span, out);
 	}
+	if (c->stop.code)
+		return -EFBIG;
 	tried(c, "xz streams holding a tar of include/ (%u more checked, none)",
 	      checked);
 	return 0;
 }
 
-static int extract_mem(const void *data, size_t len, const char *name,
+/* @msg without a leading "'@name': ", which the caller says once. */
+static const char *unprefixed(const char *msg, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (msg[0] == '\'' && !strncmp(msg + 1, name, n) &&
+	    !strncmp(msg + 1 + n, "': ", 3))
+		return msg + n + 4;
+	return msg;
+}
+
+static int extract_mem(const struct kh_extract_opts *opts,
+		       const void *data, size_t len, const char *name,
 		       struct kh_buf *out, struct kh_extract_info *info,
 		       struct kh_error *err)
 {
@@ -351,13 +395,21 @@ static int extract_mem(const void *data, size_t len, const char *name,
 	c.data = data;
 	c.len = len;
 	c.name = name;
+	c.budget.max_decoded = opts->max_decoded ? opts->max_decoded :
+			       KH_EXTRACT_DEFAULT_MAX_DECODED;
+	c.budget.max_streams = opts->max_streams ? opts->max_streams :
+			       KH_EXTRACT_DEFAULT_MAX_STREAMS;
 	kh_buf_init(&c.tried);
 	if (info) {
 		memset(info, 0, sizeof(*info));
 		info->found_by = KH_FOUND_NONE;
 	}
 	ret = search_all(&c, out, info);
-	if (ret == -ENOMEM)
+	if (ret == -EFBIG && c.stop.code)
+		ret = kh_err_at(err, EFBIG, name,
+				"'%s': gave up searching: %s", name,
+				unprefixed(c.stop.msg, name));
+	else if (ret == -ENOMEM)
 		ret = kh_err_sys_at(err, ENOMEM, name, "cannot search '%s'",
 				    name);
 	else if (ret == 0)
@@ -405,7 +457,7 @@ int kh_extract(const struct kh_extract_opts *opts, struct kh_buf *out,
 		len = in.len;
 	}
 	if (!ret)
-		ret = extract_mem(data, len, name, out, info, err);
+		ret = extract_mem(opts, data, len, name, out, info, err);
 	kh_buf_release(&in);
 	if (!ret && opts->out_path)
 		ret = kh_write_file_atomic(opts->out_path, out->data + start,

@@ -619,13 +619,25 @@ KH_EXPORT const char *kh_found_by_name(enum kh_found_by how);
  * @out_path: also write the archive there, byte for byte as embedded,
  *	atomically (temporary file beside it, then rename); untouched on
  *	failure.  NULL for none.
+ * @max_decoded: the search's budget of decoded bytes, every stream it
+ *	tries together (0: KH_EXTRACT_DEFAULT_MAX_DECODED)
+ * @max_streams: the search's budget of candidate compressed streams and
+ *	markers (0: KH_EXTRACT_DEFAULT_MAX_STREAMS)
+ *
+ * The budgets bound the work a hostile input can cause (streams nested in
+ * decoded streams, thousands of markers, frames that expand a thousandfold);
+ * a real kernel image, module or vmlinux stays far below the defaults.
  */
+#define KH_EXTRACT_DEFAULT_MAX_DECODED ((uint64_t)1 << 30)
+#define KH_EXTRACT_DEFAULT_MAX_STREAMS 16384
 struct kh_extract_opts {
 	const char *path;
 	const void *data;
 	size_t len;
 	const char *name;
 	const char *out_path;
+	uint64_t max_decoded;
+	uint64_t max_streams;
 };
 
 /**
@@ -644,7 +656,8 @@ struct kh_extract_opts {
  * xz stream.
  *
  * Return: 0; -ENOENT when nothing was found (the message lists what was
- * tried); another negative errno value.
+ * tried); -EFBIG when a budget of @opts ran out (the message names it);
+ * another negative errno value.
  */
 KH_EXPORT int kh_extract(const struct kh_extract_opts *opts,
 			 struct kh_buf *out, struct kh_extract_info *info,

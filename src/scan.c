@@ -190,13 +190,14 @@ out_end:
 }
 
 int kh_xz_span_valid(const uint8_t *data, const struct kh_span *span,
-		     uint64_t max_decoded, struct kh_error *why)
+		     uint64_t max_decoded, struct kh_xz_budget *budget,
+		     struct kh_error *why)
 {
 	size_t slen = 0;
 	int ret;
 
 	ret = kh_xz_decode(data + span->off, span->len, max_decoded, NULL, 0,
-			   &slen, NULL, why);
+			   &slen, budget, why);
 	if (ret)
 		return ret;
 	if (!kh_xz_padding_only(data + span->off + slen, span->len - slen))
@@ -207,7 +208,8 @@ int kh_xz_span_valid(const uint8_t *data, const struct kh_span *span,
 }
 
 int kh_scan_markers(const uint8_t *data, size_t len, uint64_t max_decoded,
-		    struct kh_span *found, struct kh_error *why)
+		    struct kh_xz_budget *budget, struct kh_span *found,
+		    struct kh_error *why)
 {
 	const uint8_t *p;
 	size_t pos = 0, start, slen;
@@ -222,8 +224,11 @@ int kh_scan_markers(const uint8_t *data, size_t len, uint64_t max_decoded,
 		start = p - data + KH_MARK_LEN;
 		pos = start;
 		if (kh_xz_decode(data + start, len - start, max_decoded, NULL,
-				 0, &slen, NULL, &e))
+				 0, &slen, budget, &e)) {
+			if (kh_xz_budget_spent(budget, why))
+				return -EFBIG;
 			continue;
+		}
 		if (len - start - slen < KH_MARK_LEN ||
 		    memcmp(data + start + slen, KH_MARK_END, KH_MARK_LEN))
 			continue;

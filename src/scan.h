@@ -41,15 +41,19 @@ int kh_scan_elf_symbols(const uint8_t *data, size_t len,
  * followed by xz stream padding (zero bytes, a multiple of four).
  */
 int kh_xz_span_valid(const uint8_t *data, const struct kh_span *span,
-		     uint64_t max_decoded, struct kh_error *why);
+		     uint64_t max_decoded, struct kh_xz_budget *budget,
+		     struct kh_error *why);
 
 /*
  * kh_scan_markers() - find "IKHD_ST" immediately followed by a valid xz
  * stream immediately followed by "IKHD_ED", searching from @from.
- * Return: 0 and *@found (the xz stream, markers excluded); -ENOENT.
+ * Every candidate counts against @budget (NULL: none).
+ * Return: 0 and *@found (the xz stream, markers excluded); -ENOENT; -EFBIG
+ * when @budget is spent (the search must stop).
  */
 int kh_scan_markers(const uint8_t *data, size_t len, uint64_t max_decoded,
-		    struct kh_span *found, struct kh_error *why);
+		    struct kh_xz_budget *budget, struct kh_span *found,
+		    struct kh_error *why);
 
 /* kh_tar_looks_like() - @tar starts with a ustar (POSIX or GNU) header. */
 bool kh_tar_looks_like(const uint8_t *tar, size_t len);

@@ -61,6 +61,60 @@ bool kh_xz_padding_only(const uint8_t *p, size_t len)
 	return true;
 }
 
+static int budget_streams_error(const struct kh_xz_budget *b,
+				struct kh_error *err)
+{
+	return kh_err(err, EFBIG,
+		      "more than %llu candidate compressed streams (--max-streams)",
+		      (unsigned long long)b->max_streams);
+}
+
+static int budget_decoded_error(const struct kh_xz_budget *b,
+				struct kh_error *err)
+{
+	return kh_err(err, EFBIG,
+		      "more than %llu bytes decoded in all (--max-decoded)",
+		      (unsigned long long)b->max_decoded);
+}
+
+int kh_xz_budget_stream(struct kh_xz_budget *b, struct kh_error *err)
+{
+	if (!b)
+		return 0;
+	if (b->max_streams && b->streams >= b->max_streams)
+		return budget_streams_error(b, err);
+	b->streams++;
+	return 0;
+}
+
+int kh_xz_budget_charge(struct kh_xz_budget *b, uint64_t n,
+			struct kh_error *err)
+{
+	if (!b)
+		return 0;
+	b->decoded += n;
+	if (b->max_decoded && b->decoded > b->max_decoded)
+		return budget_decoded_error(b, err);
+	return 0;
+}
+
+bool kh_xz_budget_spent(const struct kh_xz_budget *b, struct kh_error *err)
+{
+	if (!b)
+		return false;
+	if (b->max_decoded && b->decoded >= b->max_decoded) {
+		if (err)
+			budget_decoded_error(b, err);
+		return true;
+	}
+	if (b->max_streams && b->streams >= b->max_streams) {
+		if (err)
+			budget_streams_error(b, err);
+		return true;
+	}
+	return false;
+}
+
 int kh_xz_reader_init(struct kh_xz_reader *r, const void *in, size_t len,
 		      unsigned int flags, uint64_t max_out,
 		      struct kh_xz_budget *budget, struct kh_error *err)
@@ -72,12 +126,8 @@ int kh_xz_reader_init(struct kh_xz_reader *r, const void *in, size_t len,
 	r->strm = init;
 	r->max_out = max_out;
 	r->budget = budget;
-	if (budget && budget->max_streams &&
-	    budget->streams >= budget->max_streams)
-		return kh_err(err, EFBIG, "more than %llu compressed streams",
-			      (unsigned long long)budget->max_streams);
-	if (budget)
-		budget->streams++;
+	if (kh_xz_budget_stream(budget, err))
+		return -EFBIG;
 	if (!(flags & KH_XZ_ALONE) && !kh_xz_magic_at(in, len)) {
 		if (!(flags & KH_XZ_PLAIN_OK))
 			return kh_err(err, EBADMSG, "not an xz stream");
@@ -99,18 +149,6 @@ int kh_xz_reader_init(struct kh_xz_reader *r, const void *in, size_t len,
 	return 0;
 }
 
-static int xz_charge(struct kh_xz_reader *r, size_t n, struct kh_error *err)
-{
-	struct kh_xz_budget *b = r->budget;
-
-	if (!b)
-		return 0;
-	b->decoded += n;
-	if (b->max_decoded && b->decoded > b->max_decoded)
-		return kh_err(err, EFBIG, "more than %llu bytes decoded in all",
-			      (unsigned long long)b->max_decoded);
-	return 0;
-}
 
 static int xz_read_plain(struct kh_xz_reader *r, void *buf, size_t want,
 			 size_t *got)
@@ -148,7 +186,7 @@ int kh_xz_read(struct kh_xz_reader *r, void *buf, size_t want, size_t *got,
 		return kh_err(err, EFBIG,
 			      "xz stream decodes to more than %llu bytes",
 			      (unsigned long long)r->max_out);
-	return xz_charge(r, *got, err);
+	return kh_xz_budget_charge(r->budget, *got, err);
 }
 
 bool kh_xz_reader_done(const struct kh_xz_reader *r)

@@ -33,6 +33,26 @@ struct kh_xz_budget {
 	uint64_t max_streams;
 };
 
+/*
+ * kh_xz_budget_stream() - count one more candidate stream against @b (NULL:
+ * no budget).  Return: 0, or -EFBIG with @err naming the limit.
+ */
+int kh_xz_budget_stream(struct kh_xz_budget *b, struct kh_error *err);
+
+/*
+ * kh_xz_budget_charge() - count @n more decoded bytes against @b (NULL: no
+ * budget), whatever decoder made them.  Return: 0, or -EFBIG with @err
+ * naming the limit.
+ */
+int kh_xz_budget_charge(struct kh_xz_budget *b, uint64_t n,
+			struct kh_error *err);
+
+/*
+ * kh_xz_budget_spent() - a limit of @b is reached: searching must stop.
+ * @err (may be NULL) then receives the message naming the limit.
+ */
+bool kh_xz_budget_spent(const struct kh_xz_budget *b, struct kh_error *err);
+
 /* Reader flags. */
 #define KH_XZ_CONCATENATED	(1u << 0)	/* streams one after another */
 #define KH_XZ_ALONE		(1u << 1)	/* legacy .lzma, not xz */

@@ -21,6 +21,27 @@ int cmd_diff(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_strip(int argc, char **argv);
 
+/*
+ * The search budget that every command reading an input takes
+ * (struct kh_extract_opts.max_decoded and .max_streams).
+ */
+enum { CLI_OPT_MAX_DECODED = 900, CLI_OPT_MAX_STREAMS };
+#define CLI_SEARCH_OPTIONS \
+	{ "max-decoded", required_argument, NULL, CLI_OPT_MAX_DECODED }, \
+	{ "max-streams", required_argument, NULL, CLI_OPT_MAX_STREAMS }
+#define CLI_SEARCH_USAGE \
+	"      --max-decoded BYTES  give up the search after decoding this\n" \
+	"                           much, every stream together (2G)\n" \
+	"      --max-streams N      give up the search after N candidate\n" \
+	"                           streams and markers (16384)\n"
+
+/*
+ * cli_search_option() - apply search option @c (a CLI_OPT_MAX_* value).
+ * Return: 0, EXIT_USAGE after printing @usage, or -1 if @c is not one.
+ */
+int cli_search_option(struct kh_extract_opts *eo, int c, const char *arg,
+		      const char *usage);
+
 /* Build options shared by the subcommands that build an archive. */
 enum {
 	CLI_OPT_SRCTREE = 1000, CLI_OPT_OBJTREE, CLI_OPT_ARCH,

@@ -30,6 +30,7 @@ static const char diff_usage[] =
 	"                     content, type, mode, owner, mtime, link\n"
 	"      --max-size BYTES bound the content read from A and B together,\n"
 	"                     declared sizes counted (default 1G)\n"
+	CLI_SEARCH_USAGE
 	"  -h, --help         show this help\n"
 	"\n"
 	"Exit status: 0 equal, 1 different, 2 error.\n";
@@ -42,6 +43,7 @@ struct diff_side {
 struct diff_cli {
 	bool unified, quiet;
 	struct kh_diff_opts opts;
+	struct kh_extract_opts search;
 	const struct kh_diff_result *res;
 	struct kh_buf line;
 	size_t printed;		/* items already reported */
@@ -74,12 +76,13 @@ static bool diff_parse_ignore(const char *list, unsigned int *mask)
 	return true;
 }
 
-static int diff_open_side(const char *path, struct diff_side *s,
-			  struct kh_error *err)
+static int diff_open_side(const struct diff_cli *dc, const char *path,
+			  struct diff_side *s, struct kh_error *err)
 {
-	struct kh_extract_opts eo = { .path = path };
+	struct kh_extract_opts eo = dc->search;
 	struct stat st;
 
+	eo.path = path;
 	memset(&s->src, 0, sizeof(s->src));
 	s->src.name = path;
 	if (strcmp(path, "-") && !stat(path, &st) && S_ISDIR(st.st_mode)) {
@@ -184,7 +187,8 @@ static int diff_run(struct diff_cli *dc, const char *pa, const char *pb)
 	kh_buf_init(&a.xz);
 	kh_buf_init(&b.xz);
 	dc->res = &res;
-	if (diff_open_side(pa, &a, &err) || diff_open_side(pb, &b, &err) ||
+	if (diff_open_side(dc, pa, &a, &err) ||
+	    diff_open_side(dc, pb, &b, &err) ||
 	    kh_diff(&a.src, &b.src, &dc->opts, &res, &err)) {
 		cli_fail(&err);
 		goto out_release;
@@ -206,6 +210,7 @@ int cmd_diff(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "ignore", required_argument, NULL, 'I' },
 		{ "max-size", required_argument, NULL, 'M' },
+		CLI_SEARCH_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -230,6 +235,11 @@ int cmd_diff(int argc, char **argv)
 			    !dc.opts.max_total)
 				return cli_usage_error(diff_usage,
 					"invalid --max-size '%s'", optarg);
+			break;
+		case CLI_OPT_MAX_DECODED:
+		case CLI_OPT_MAX_STREAMS:
+			if (cli_search_option(&dc.search, c, optarg, diff_usage))
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(diff_usage, stdout);

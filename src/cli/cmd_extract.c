@@ -21,6 +21,7 @@ static const char extract_usage[] =
 	"  -o, --output FILE    write the archive, byte for byte as embedded\n"
 	"  -C, --directory DIR  unpack it safely into DIR (created 0700 if missing)\n"
 	"      --max-size BYTES bound the unpacked size (default 1G)\n"
+	CLI_SEARCH_USAGE
 	"  -v, --verbose        say how and where the archive was found\n"
 	"  -h, --help           show this help\n";
 
@@ -30,6 +31,7 @@ static const struct option extract_options[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "directory", required_argument, NULL, 'C' },
 	{ "max-size", required_argument, NULL, OPT_MAX_SIZE },
+	CLI_SEARCH_OPTIONS,
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -38,6 +40,7 @@ static const struct option extract_options[] = {
 struct extract_args {
 	const char *input, *output, *dir;
 	struct kh_unpack_opts unpack;
+	struct kh_extract_opts search;
 	bool verbose;
 };
 
@@ -61,6 +64,12 @@ static int extract_parse(int argc, char **argv, struct extract_args *args)
 				return cli_usage_error(extract_usage,
 						       "invalid --max-size '%s'",
 						       optarg);
+			break;
+		case CLI_OPT_MAX_DECODED:
+		case CLI_OPT_MAX_STREAMS:
+			if (cli_search_option(&args->search, c, optarg,
+					      extract_usage))
+				return EXIT_USAGE;
 			break;
 		case 'v':
 			args->verbose = true;
@@ -113,7 +122,7 @@ static int extract_stdout(const struct kh_buf *xz)
 int cmd_extract(int argc, char **argv)
 {
 	struct extract_args args = { .verbose = false };
-	struct kh_extract_opts eo = { .path = NULL };
+	struct kh_extract_opts eo;
 	struct kh_extract_info info;
 	struct kh_error err;
 	struct kh_buf xz;
@@ -123,6 +132,7 @@ int cmd_extract(int argc, char **argv)
 	if (ret)
 		return ret < 0 ? 0 : ret;
 	kh_buf_init(&xz);
+	eo = args.search;
 	eo.path = args.input;
 	if (args.output && strcmp(args.output, "-"))
 		eo.out_path = args.output;

@@ -20,11 +20,13 @@ static const char list_usage[] =
 	"  -l, --long   type, mode, uid/gid, size, mtime (UTC) and name\n"
 	"  -j, --json   one JSON document (non-UTF-8 bytes as \\u00XX, plus\n"
 	"               \"name_hex\" with the exact bytes)\n"
+	CLI_SEARCH_USAGE
 	"  -h, --help   show this help\n";
 
 enum list_format { LIST_NAMES, LIST_LONG, LIST_JSON };
 
 struct list_ctx {
+	struct kh_extract_opts search;
 	enum list_format format;
 	struct kh_buf line;
 	size_t count;
@@ -106,12 +108,13 @@ static int list_entry(const struct kh_entry *e, void *ctx)
 
 static int list_run(const char *input, struct list_ctx *lc)
 {
-	struct kh_extract_opts eo = { .path = input };
+	struct kh_extract_opts eo = lc->search;
 	struct kh_error err = { 0 };
 	struct kh_buf xz;
 	int ret;
 
 	kh_buf_init(&xz);
+	eo.path = input;
 	ret = kh_extract(&eo, &xz, NULL, &err);
 	if (ret)
 		goto out_fail;
@@ -148,6 +151,7 @@ int cmd_list(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "long", no_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
+		CLI_SEARCH_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -162,6 +166,11 @@ int cmd_list(int argc, char **argv)
 				return cli_usage_error(list_usage,
 					"--long and --json exclude each other");
 			lc.format = c == 'l' ? LIST_LONG : LIST_JSON;
+			break;
+		case CLI_OPT_MAX_DECODED:
+		case CLI_OPT_MAX_STREAMS:
+			if (cli_search_option(&lc.search, c, optarg, list_usage))
+				return EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(list_usage, stdout);

@@ -116,6 +116,24 @@ bool cli_parse_size(const char *s, uint64_t *out)
 	return true;
 }
 
+int cli_search_option(struct kh_extract_opts *eo, int c, const char *arg,
+		      const char *usage)
+{
+	uint64_t *to;
+
+	if (c == CLI_OPT_MAX_DECODED)
+		to = &eo->max_decoded;
+	else if (c == CLI_OPT_MAX_STREAMS)
+		to = &eo->max_streams;
+	else
+		return -1;
+	if (!cli_parse_size(arg, to) || !*to)
+		return cli_usage_error(usage, "invalid --%s '%s'",
+				       c == CLI_OPT_MAX_DECODED ? "max-decoded" :
+				       "max-streams", arg);
+	return 0;
+}
+
 /*
  * Remove the temporary outputs (the previous outputs stay as they were),
  * say so in one line, and die of the signal so that make sees it.

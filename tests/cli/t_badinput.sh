@@ -186,7 +186,7 @@ expect_fail "B22 output path equal to an input" 1 \
 expect "B22 ... and the input is intact" cmp "$SRC/include/linux/types.h" "$T/self/include/linux/types.h"
 mkdir "$T/isdir"
 expect_fail "B23 output path is a directory" 1 \
-	"^kheaders: cannot rename '.*' to '$T/isdir': Is a directory$" \
+	"^kheaders: refusing to replace '$T/isdir': it exists and is not a regular file$" \
 	kb --srctree "$SRC" --objtree "$OBJ" --arch x86 -o "$T/isdir"
 expect "B23 ... and no temporary file is left" bash -c "! ls -A '$T' | grep -q '\.tmp\.'"
 

@@ -45,6 +45,40 @@ t.close()
 EOS
 }
 
+# ---- the search budget: decoded bytes and candidate streams ------------
+# One 1 GiB xz bomb (about 160 KB) is the brick of three hostile inputs.
+head -c 1G /dev/zero | xz -0 -T1 > bomb.xz
+# (1) a 2 MB file of IKHD_ST markers, each followed by the bomb
+for i in $(seq 13); do printf IKHD_ST; cat bomb.xz; done > markers.bin
+bounded "list of 13 markers each before a 1 GiB stream gives up" 1 \
+	"'markers.bin': gave up searching: more than 1073741824 bytes decoded in all \(--max-decoded\)" \
+	"$KHEADERS" list markers.bin
+# (2) 290,000 bare markers: the stream count ends it
+python3 -c 'import sys; sys.stdout.write("IKHD_ST" * 290000)' > bare-markers.bin
+bounded "list of 290,000 bare markers gives up" 1 \
+	"gave up searching: more than 16384 candidate compressed streams \(--max-streams\)" \
+	"$KHEADERS" list bare-markers.bin
+# (3) xz streams nested inside a decoded container
+for i in $(seq 16); do cat bomb.xz; done | gzip -9 > nested.gz
+echo "#   nested.gz: $(stat -c %s nested.gz) bytes"
+bounded "list of 16 bombs inside a gzip container gives up" 1 \
+	"gave up searching: .*more than 1073741824 bytes decoded in all \(--max-decoded\)" \
+	"$KHEADERS" list nested.gz
+# (4) 80 zstd frames, each expanding to 1 GiB
+head -c 1G /dev/zero | zstd -q -3 > frame.zst
+for i in $(seq 80); do cat frame.zst; done > frames.zst
+bounded "list of 80 frames of 1 GiB each gives up" 1 \
+	"'frames.zst': gave up searching: .*zstd stream at offset [0-9]+: more than 1073741824 bytes decoded in all \(--max-decoded\)" \
+	"$KHEADERS" list frames.zst
+# (5) a stream past the limit is named as such, not as "no stream found"
+bounded "a stream past --max-decoded is named with the option" 1 \
+	"zstd stream at offset 0: more than 16777216 bytes decoded in all \(--max-decoded\)" \
+	"$KHEADERS" extract --max-decoded 16M frame.zst -o out.tar.xz
+grep -q 'none of gzip' "$T/.err" && not_ok "no false 'none found'" || ok "no false 'none found'"
+bounded "--max-streams bounds the candidates" 1 "more than 10 candidate" \
+	"$KHEADERS" list --max-streams 10 bare-markers.bin
+rm -f bomb.xz markers.bin nested.gz frame.zst frames.zst bare-markers.bin
+
 # ---- links: resolution is n log n, not links x depth x links ------------
 mk links '
 deep = "/".join("d%d" % i for i in range(30))

@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!kh_scan_elf_symbols(data, size, &span, &why))
 		assert(span.off <= size && span.len <= size - span.off);
-	if (!kh_scan_markers(data, size, MAX_DECODED, &span, &why)) {
+	if (!kh_scan_markers(data, size, MAX_DECODED, NULL, &span, &why)) {
 		assert(span.off >= KH_MARK_LEN && span.off <= size);
 		assert(span.len <= size - span.off);
 		assert(!memcmp(data + span.off - KH_MARK_LEN, KH_MARK_START,
@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(size - span.off - span.len >= KH_MARK_LEN);
 		assert(!memcmp(data + span.off + span.len, KH_MARK_END,
 			       KH_MARK_LEN));
-		assert(!kh_xz_span_valid(data, &span, MAX_DECODED, &why));
+		assert(!kh_xz_span_valid(data, &span, MAX_DECODED, NULL, &why));
 	}
 	for (at = kh_xz_find(data, size, 0); at < size;
 	     at = kh_xz_find(data, size, at + 1)) {

@@ -38,7 +38,18 @@ Test(cli_format, quote_name_like_gnu_tar)
 
 	kh_buf_init(&b);
 	cr_assert_eq(cli_quote_name(&b, "a\nb\\c\td\x01\xe9"), 0);
-	cr_assert_str_eq((char *)b.data, "a\\nb\\\\c\\td\\001\xe9");
+	cr_assert_str_eq((char *)b.data, "a\\nb\\\\c\\td\\001\\351");
+	kh_buf_release(&b);
+}
+
+/* Valid UTF-8 passes; C1 controls, raw or UTF-8 encoded, never do. */
+Test(cli_format, quote_name_escapes_c1_controls)
+{
+	struct kh_buf b;
+
+	kh_buf_init(&b);
+	cr_assert_eq(cli_quote_name(&b, "\xc3\xa9\x9b[31m\xc2\x9d\xc2\xa0"), 0);
+	cr_assert_str_eq((char *)b.data, "\xc3\xa9\\233[31m\\302\\235\xc2\xa0");
 	kh_buf_release(&b);
 }
 

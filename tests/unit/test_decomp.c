@@ -105,7 +105,7 @@ static void check_roundtrip(enum kh_comp fmt)
 	cr_assert_eq(kh_comp_find(fmt, c, len + 64, 0), 0);
 	kh_buf_init(&out);
 	cr_assert_eq(kh_decompress(fmt, c, len + 64, 1 << 20, &out, &used,
-				   "t", 0, &err), 0, "%s: %s",
+				   "t", 0, NULL, &err), 0, "%s: %s",
 		     kh_comp_name(fmt), err.msg);
 	cr_assert_eq(out.len, PLAIN_LEN);
 	cr_assert(!memcmp(out.data, plain, PLAIN_LEN));
@@ -134,7 +134,8 @@ Test(decomp, output_bound_is_enforced_for_every_format)
 		c = make_stream(f, &len);
 		kh_buf_init(&out);
 		cr_assert_eq(kh_decompress(f, c, len, 1000, &out, NULL, "t", 0,
-					   &err), -EFBIG, "%s", kh_comp_name(f));
+					   NULL, &err), -EFBIG, "%s",
+			     kh_comp_name(f));
 		cr_assert_leq(out.len, 1000, "%s", kh_comp_name(f));
 		cr_assert(strstr(err.msg, "more than 1000 bytes"));
 		kh_buf_release(&out);
@@ -156,7 +157,7 @@ Test(decomp, truncated_streams_fail_cleanly)
 		for (cut = 0; cut < len; cut += len / 7 + 1) {
 			kh_buf_init(&out);
 			ret = kh_decompress(f, c, cut, 1 << 20, &out, NULL,
-					    "t", 7, &err);
+					    "t", 7, NULL, &err);
 			cr_assert_eq(ret, -EBADMSG, "%s cut at %zu: %d",
 				     kh_comp_name(f), cut, ret);
 			cr_assert(strstr(err.msg, "'t': "));

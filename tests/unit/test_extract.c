@@ -175,3 +175,42 @@ Test(extract, needs_somewhere_to_put_it)
 
 	cr_assert_eq(kh_extract(&eo, NULL, NULL, &err), -EINVAL);
 }
+
+/* The decoded-bytes budget: the archive's own decode counts too. */
+Test(extract, the_decoded_budget_stops_the_search_and_says_so)
+{
+	struct kh_extract_opts eo = { .data = xz.data, .len = xz.len,
+				      .name = "small", .max_decoded = 1024 };
+	struct kh_error err;
+	struct kh_buf out;
+
+	kh_buf_init(&out);
+	cr_assert_eq(kh_extract(&eo, &out, NULL, &err), -EFBIG, "%s", err.msg);
+	cr_assert(strstr(err.msg, "'small': gave up searching: more than 1024 bytes decoded in all (--max-decoded)"),
+		  "%s", err.msg);
+	cr_assert_eq(out.len, 0);
+	eo.max_decoded = 0;
+	cr_assert_eq(kh_extract(&eo, &out, NULL, &err), 0, "%s", err.msg);
+	kh_buf_release(&out);
+}
+
+/* Every IKHD_ST is a candidate: thousands of them end the search. */
+Test(extract, the_stream_budget_bounds_markers)
+{
+	struct kh_extract_opts eo = { .name = "marks", .max_streams = 100 };
+	struct kh_error err;
+	struct kh_buf in, out;
+	int i;
+
+	kh_buf_init(&in);
+	kh_buf_init(&out);
+	for (i = 0; i < 1000; i++)
+		kh_buf_addstr(&in, "IKHD_ST");
+	eo.data = in.data;
+	eo.len = in.len;
+	cr_assert_eq(kh_extract(&eo, &out, NULL, &err), -EFBIG, "%s", err.msg);
+	cr_assert(strstr(err.msg, "more than 100 candidate compressed streams (--max-streams)"),
+		  "%s", err.msg);
+	kh_buf_release(&in);
+	kh_buf_release(&out);
+}

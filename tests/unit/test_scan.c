@@ -153,7 +153,7 @@ static void check_class(int cls, int order, int type)
 	cr_assert_eq(scan_ro(img, len, &span, &why), 0, "%s", why.msg);
 	cr_assert_eq(span.len, xzlen);
 	cr_assert(!memcmp(img + span.off, xz, xzlen));
-	cr_assert_eq(kh_xz_span_valid(img, &span, 1 << 20, &why), 0, "%s",
+	cr_assert_eq(kh_xz_span_valid(img, &span, 1 << 20, NULL, &why), 0, "%s",
 		     why.msg);
 	free(img);
 }
@@ -225,12 +225,12 @@ Test(scan, markers_need_a_whole_xz_stream_between_them)
 	memcpy(buf + n, "IKHD_ST", 7);
 	memcpy(buf + n + 7, xz, xzlen);
 	memcpy(buf + n + 7 + xzlen, "IKHD_ED", 7);
-	cr_assert_eq(kh_scan_markers(buf, n + 14 + xzlen, 1 << 20, &span,
+	cr_assert_eq(kh_scan_markers(buf, n + 14 + xzlen, 1 << 20, NULL, &span,
 				     &why), 0, "%s", why.msg);
 	cr_assert_eq(span.off, n + 7);
 	cr_assert_eq(span.len, xzlen);
 	buf[n + 7 + xzlen] = 'X';
-	cr_assert_eq(kh_scan_markers(buf, n + 14 + xzlen, 1 << 20, &span,
+	cr_assert_eq(kh_scan_markers(buf, n + 14 + xzlen, 1 << 20, NULL, &span,
 				     &why), -ENOENT);
 	cr_assert(strstr(why.msg, "2 IKHD_ST marker(s)"), "%s", why.msg);
 }
@@ -246,9 +246,9 @@ Test(scan, xz_check_bounds_and_rejects_trailing_junk_in_a_span)
 	cr_assert_eq(kh_xz_decode(xz, xzlen - 1, 1 << 20, NULL, 0, &slen, NULL, &why),
 		     -EBADMSG);
 	memset(xz + xzlen, 0, 4);
-	cr_assert_eq(kh_xz_span_valid(xz, &span, 1 << 20, &why), 0);
+	cr_assert_eq(kh_xz_span_valid(xz, &span, 1 << 20, NULL, &why), 0);
 	xz[xzlen + 1] = 1;
-	cr_assert_eq(kh_xz_span_valid(xz, &span, 1 << 20, &why), -EBADMSG);
+	cr_assert_eq(kh_xz_span_valid(xz, &span, 1 << 20, NULL, &why), -EBADMSG);
 }
 
 Test(scan, header_tar_needs_an_include_entry)
