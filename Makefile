@@ -209,11 +209,23 @@ docs/kheaders.1: $(MAN_PARTS)
 # replaying tests/fuzz/regress/<name>/).  A harness whose module is not in
 # the tree yet is left out.  `make check SANITIZE=1` runs the suites on the
 # ASan+UBSan build with the options below.
+#
+# `make fuzz FUZZ_FAST=1` is the mode for long runs (millions of
+# executions): UBSan only, no ASan, into build-fuzz-fast/, with the
+# decoders' memory bounded small (xz dictionaries, zstd windows) and the
+# harnesses' search budget cut to 16 MiB, so that a mutated header asking
+# for a 1 GiB dictionary costs nothing.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
+ifeq ($(FUZZ_FAST),1)
+FUZZ_B       := build-fuzz-fast
+FUZZ_SAN     := -fsanitize=undefined -fno-sanitize-recover=undefined \
+		-DKH_FUZZ_FAST -DKH_XZ_MEMLIMIT=16777216 -DKH_ZSTD_WINDOW_LOG_MAX=24
+else
 FUZZ_B       := build-fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		-fno-omit-frame-pointer
+endif
 FUZZ_NEEDS   := image:src/scan.h scan:src/scan.h unpack:src/unpack.h
 fuzz_ready    = $(if $(filter $(1):%,$(FUZZ_NEEDS)),$(wildcard $(patsubst $(1):%,%,$(filter $(1):%,$(FUZZ_NEEDS)))),ok)
 FUZZ_ALL     := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -243,7 +255,7 @@ $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBA)
 		$(LIBA) $(PKG_LIBS)
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-fuzz-fast
 
 # ---- e2e: real kernel builds and qemu boots (owner: kbuild) ---------------
 # Needs the corpus (scripts/corpus.sh fetch) and ~15 minutes on 2 cores;

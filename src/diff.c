@@ -154,6 +154,8 @@ static void diff_set_sort(struct diff_set *set)
 {
 	size_t i, out = 0;
 
+	if (!set->nr)
+		return;		/* recs is NULL: qsort() must not see it */
 	qsort(set->recs, set->nr, sizeof(*set->recs), diff_rec_cmp);
 	for (i = 0; i < set->nr; i++) {
 		if (i + 1 < set->nr &&

@@ -13,7 +13,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+#ifdef KH_FUZZ_FAST
+#define MAX_DECODED (16u << 20)
+#else
 #define MAX_DECODED (64u << 20)
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
