@@ -112,6 +112,22 @@ static int prepare_read_archive(const char *path, struct kh_buf *out,
 
 /* ---- sources ------------------------------------------------------------ */
 
+/* Remember where the archive came from, for the marker and for gc. */
+static void record_source(struct prepare_ctx *c, const char *path,
+			  enum kh_prepare_from from, const struct stat *st)
+{
+	c->m.from = from;
+	snprintf(c->m.source, sizeof(c->m.source), "%s", path);
+	c->m.have_stat = st != NULL;
+	if (!st)
+		return;
+	c->m.src_dev = st->st_dev;
+	c->m.src_ino = st->st_ino;
+	c->m.src_size = st->st_size;
+	c->m.src_mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 +
+			    st->st_mtim.tv_nsec;
+}
+
 /* 1: found; 0: not there (noted in c->tried); -errno: a hard failure. */
 static int try_file(struct prepare_ctx *c, const char *path,
 		    enum kh_prepare_from from)
@@ -133,14 +149,7 @@ static int try_file(struct prepare_ctx *c, const char *path,
 		      "no headers archive in it" : strerror(why.code));
 		return 0;
 	}
-	c->m.from = from;
-	snprintf(c->m.source, sizeof(c->m.source), "%s", path);
-	c->m.have_stat = true;
-	c->m.src_dev = st.st_dev;
-	c->m.src_ino = st.st_ino;
-	c->m.src_size = st.st_size;
-	c->m.src_mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
-			    st.st_mtim.tv_nsec;
+	record_source(c, path, from, &st);
 	return 1;
 }
 
@@ -248,6 +257,7 @@ static int try_image(struct prepare_ctx *c)
 static int find_archive(struct prepare_ctx *c, struct kh_error *err)
 {
 	const struct kh_prepare_opts *o = c->o;
+	struct stat st;
 	int ret = 0;
 
 	if (o->from == KH_PREPARE_FILE) {
@@ -257,8 +267,9 @@ static int find_archive(struct prepare_ctx *c, struct kh_error *err)
 		ret = prepare_read_archive(o->file, &c->xz, err);
 		if (ret)
 			return ret;
-		c->m.from = KH_PREPARE_FILE;
-		snprintf(c->m.source, sizeof(c->m.source), "%s", o->file);
+		record_source(c, o->file, KH_PREPARE_FILE,
+			      stat(o->file, &st) || !S_ISREG(st.st_mode) ?
+			      NULL : &st);
 		return 0;
 	}
 	if (o->from == KH_PREPARE_AUTO || o->from == KH_PREPARE_SYSFS)
@@ -294,27 +305,57 @@ static char *join(const char *a, const char *b, const char *c)
 	return s;
 }
 
+/*
+ * @dir + "/" + @rel (when @rel is relative) with "." and ".." resolved
+ * lexically, as the printed directory should read; malloc'd or NULL.
+ */
+static char *abs_path(const char *dir, const char *rel)
+{
+	char *in = rel[0] == '/' ? strdup(rel) : join(dir, "/", rel);
+	char *out = in ? malloc(strlen(in) + 2) : NULL;
+	char *tok, *save = NULL, *s;
+	size_t len = 0;
+
+	if (!out) {
+		free(in);
+		return NULL;
+	}
+	for (s = in; (tok = strtok_r(s, "/", &save)); s = NULL) {
+		if (!strcmp(tok, "."))
+			continue;
+		if (!strcmp(tok, "..")) {
+			while (len && out[--len] != '/')
+				;
+			continue;
+		}
+		len += sprintf(out + len, "/%s", tok);
+	}
+	if (!len)
+		out[len++] = '/';
+	out[len] = '\0';
+	free(in);
+	return out;
+}
+
 /* The cache root as an absolute path (malloc'd) or NULL with @err set. */
 static char *cache_root(const struct kh_prepare_opts *o, struct kh_error *err)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	struct passwd *pw;
-	char cwd[4096];
+	char cwd[4096] = "";
 
-	if (o->cache_dir && o->cache_dir[0] == '/')
-		return strdup(o->cache_dir);
 	if (o->cache_dir) {
-		if (!getcwd(cwd, sizeof(cwd))) {
+		if (o->cache_dir[0] != '/' && !getcwd(cwd, sizeof(cwd))) {
 			kh_err_sys(err, errno, "cannot resolve cache root '%s'",
 				   o->cache_dir);
 			return NULL;
 		}
-		return join(cwd, "/", o->cache_dir);
+		return abs_path(cwd, o->cache_dir);
 	}
 	if (geteuid() == 0)
 		return strdup("/var/cache/kheaders");
 	if (xdg && xdg[0] == '/')
-		return join(xdg, "/", "kheaders");
+		return abs_path(xdg, "kheaders");
 	if (!home || home[0] != '/') {
 		pw = getpwuid(geteuid());
 		home = pw ? pw->pw_dir : NULL;
@@ -669,6 +710,7 @@ static int gc_root(struct prepare_ctx *c, int rootfd, const char *rootpath,
 		free(in.sha);
 		return kh_err_sys(err, errno, "cannot read '%s'", rootpath);
 	}
+	rewinddir(d);
 	while (!ret && (de = readdir(d)))
 		if (de->d_name[0] != '.')
 			ret = gc_entry(c, rootfd, rootpath, de->d_name, &in,
