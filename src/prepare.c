@@ -436,6 +436,9 @@ static int make_entry(struct prepare_ctx *c, int rootfd, const char *rootpath,
 		}
 		if (ret != -EEXIST && ret != -ENOTDIR)
 			break;
+		if (ret == -EEXIST)
+			note(c->o, "unpacked '%s/%s' in vain: another caller's tree won the rename",
+			     rootpath, c->m.sha256);
 	}
 	if (lock >= 0)
 		close(lock);
