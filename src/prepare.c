@@ -24,12 +24,14 @@
 
 #include "digest.h"
 #include "error.h"
+#include "fileio.h"
 #include "prepare.h"
 
 #define SYSFS_ARCHIVE "/sys/kernel/kheaders.tar.xz"
 #define MODULE_DIR "kernel/kernel"
 #define MAX_ATTEMPTS 4
 #define STALE_AGE (24 * 60 * 60)
+#define INPUT_MAX ((size_t)4 << 30)
 
 extern char **environ;
 
@@ -44,6 +46,9 @@ struct prepare_ctx {
 	struct kh_buf tried;		/* what was tried, for the error */
 	struct kh_buf xz;		/* the archive found */
 	struct kh_prepare_marker m;	/* source fields for the marker */
+	int rootfd;			/* the cache root */
+	bool valid;			/* m.sha256 names a valid entry... */
+	struct kh_prepare_marker found;	/* ...sealed with this marker */
 };
 
 void kh_prepare_opts_init(struct kh_prepare_opts *opts)
@@ -104,10 +109,70 @@ static void tried(struct prepare_ctx *c, const char *fmt, ...)
 }
 
 /* The one call into the archive finder (its interface is being reshaped). */
-static int prepare_read_archive(const char *path, struct kh_buf *out,
-				struct kh_error *err)
+static int prepare_read_archive(const void *data, size_t len, const char *name,
+				struct kh_buf *out, struct kh_error *err)
 {
-	return kh_extract_archive(path, out, err);
+	return kh_extract_archive_mem(data, len, name, out, err);
+}
+
+static int read_raw(const char *path, struct kh_buf *raw, struct kh_error *err)
+{
+	if (!strcmp(path, "-"))
+		return kh_read_fd(0, "<stdin>", INPUT_MAX, raw, err);
+	return kh_read_file(path, INPUT_MAX, raw, err);
+}
+
+/* The archive in the file at @path, appended to @out. */
+static int read_archive_file(const char *path, struct kh_buf *out,
+			     struct kh_error *err)
+{
+	struct kh_buf raw;
+	int ret;
+
+	kh_buf_init(&raw);
+	ret = read_raw(path, &raw, err);
+	if (!ret)
+		ret = prepare_read_archive(raw.data, raw.len, path, out, err);
+	kh_buf_release(&raw);
+	return ret;
+}
+
+/*
+ * Read @path into c->xz.  When its bytes are the archive of a valid cache
+ * entry (the sysfs file, a tar.xz), that is all: the entry was made from
+ * these very bytes, so they need not be decoded again.  Otherwise find the
+ * archive in them.  Return: 0, or a negative errno value with @err set.
+ */
+static int read_candidate(struct prepare_ctx *c, const char *path,
+			  struct kh_error *err)
+{
+	char why[KH_PREPARE_WHY_MAX];
+	uint8_t digest[KH_SHA256_LEN];
+	struct kh_buf raw;
+	int ret;
+
+	kh_buf_init(&raw);
+	ret = read_raw(path, &raw, err);
+	if (ret)
+		goto out_release;
+	if (kh_sha256(raw.data, raw.len, digest)) {
+		ret = kh_err_sys(err, ENOMEM, "cannot hash '%s'", path);
+		goto out_release;
+	}
+	kh_hex(digest, sizeof(digest), c->m.sha256);
+	if (!kh_prepare_entry_check(c->rootfd, c->m.sha256, &c->found, why)) {
+		c->valid = true;
+		kh_buf_release(&c->xz);
+		c->xz = raw;
+		return 0;
+	}
+	c->xz.len = 0;
+	ret = prepare_read_archive(raw.data, raw.len,
+				   strcmp(path, "-") ? path : "<stdin>",
+				   &c->xz, err);
+out_release:
+	kh_buf_release(&raw);
+	return ret;
 }
 
 /* ---- sources ------------------------------------------------------------ */
@@ -140,8 +205,7 @@ static int try_file(struct prepare_ctx *c, const char *path,
 		tried(c, "'%s' (%s)", path, strerror(errno));
 		return 0;
 	}
-	c->xz.len = 0;
-	ret = prepare_read_archive(path, &c->xz, &why);
+	ret = read_candidate(c, path, &why);
 	if (ret == -ENOMEM)
 		return ret;
 	if (ret) {
@@ -263,8 +327,7 @@ static int find_archive(struct prepare_ctx *c, struct kh_error *err)
 	if (o->from == KH_PREPARE_FILE) {
 		if (!o->file)
 			return kh_err(err, EINVAL, "no file to prepare from");
-		c->xz.len = 0;
-		ret = prepare_read_archive(o->file, &c->xz, err);
+		ret = read_candidate(c, o->file, err);
 		if (ret)
 			return ret;
 		record_source(c, o->file, KH_PREPARE_FILE,
@@ -409,8 +472,13 @@ static int make_entry(struct prepare_ctx *c, int rootfd, const char *rootpath,
 
 	for (attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
 		ret = kh_prepare_entry_check(rootfd, c->m.sha256, &found, why);
-		if (!ret || (ret != -ENOENT && ret != -EUCLEAN))
+		if (!ret)
 			break;
+		if (ret != -ENOENT && ret != -EUCLEAN) {
+			ret = kh_err_sys(err, -ret, "cannot check cache entry '%s/%s'",
+					 rootpath, c->m.sha256);
+			break;
+		}
 		if (lock < 0 && attempt == 0) {
 			lock = kh_prepare_lock(rootfd, err);
 			if (lock < 0 && lock != -ENOLCK)
@@ -449,9 +517,6 @@ static int make_entry(struct prepare_ctx *c, int rootfd, const char *rootpath,
 	else if (ret == -EEXIST || ret == -ENOTDIR)
 		ret = kh_err(err, EAGAIN, "cannot settle cache entry '%s/%s'",
 			     rootpath, c->m.sha256);
-	else if (ret && ret != -err->code)
-		ret = kh_err_sys(err, -ret, "cannot check cache entry '%s/%s'",
-				 rootpath, c->m.sha256);
 	if (!ret && found.arch[0])
 		res->arch = strdup(found.arch);
 	return ret;
@@ -528,11 +593,14 @@ int kh_prepare(const struct kh_prepare_opts *opts,
 		return rootfd;
 	}
 	ret = ctx_init(&c, opts, err);
+	c.rootfd = rootfd;
 	if (!ret)
 		ret = find_archive(&c, err);
-	if (!ret && kh_sha256(c.xz.data, c.xz.len, digest))
+	if (!ret && c.valid && c.found.arch[0])
+		res->arch = strdup(c.found.arch);
+	if (!ret && !c.valid && kh_sha256(c.xz.data, c.xz.len, digest))
 		ret = kh_err_sys(err, ENOMEM, "cannot hash the archive");
-	if (!ret) {
+	if (!ret && !c.valid) {
 		kh_hex(digest, sizeof(digest), c.m.sha256);
 		ret = make_entry(&c, rootfd, rootpath, res, err);
 	}
@@ -569,7 +637,7 @@ static int installed_add(struct installed *in, const char *path)
 	int ret;
 
 	kh_buf_init(&xz);
-	ret = prepare_read_archive(path, &xz, &why);
+	ret = read_archive_file(path, &xz, &why);
 	if (ret) {
 		kh_buf_release(&xz);
 		return ret == -ENOMEM ? ret : 0;
