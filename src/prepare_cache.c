@@ -517,8 +517,11 @@ static int check_ancestors(const char *path, struct kh_error *err)
 		if (buf[i] != '/')
 			continue;
 		buf[i ? i : 1] = '\0';
-		if (stat(buf, &st))
+		if (stat(buf, &st)) {
+			if (errno == ENOENT)
+				continue;	/* made by us, checked after */
 			return kh_err_sys(err, errno, "cannot check '%s'", buf);
+		}
 		if (st.st_uid != 0 && st.st_uid != geteuid())
 			return kh_err(err, EPERM,
 				      "refusing cache root '%s': '%s' above it is owned by uid %u",
@@ -545,6 +548,8 @@ int kh_prepare_root_open(const char *path, bool create, struct kh_error *err)
 	if (create && (ret = mkdir_parents(path)))
 		return kh_err_sys(err, -ret, "cannot create cache root '%s'",
 				  path);
+	if (create && (ret = check_ancestors(path, err)))
+		return ret;
 	fd = open(path, OPEN_DIR_FLAGS);
 	if (fd < 0) {
 		ret = errno;
