@@ -288,7 +288,8 @@ static int read_names(int dfd, char ***out, size_t *nr)
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
 	*out = names;
 	*nr = n;
 	return 0;
