@@ -703,8 +703,10 @@ static bool installed_has(const struct installed *in, const char *sha)
 	return false;
 }
 
-/* The file the entry came from is still there, unchanged (not sysfs:
- * its identity says nothing about the kernel behind it). */
+/*
+ * The file the entry came from is still there, unchanged (not sysfs: its
+ * identity says nothing about the kernel behind it).
+ */
 static bool source_unchanged(const struct kh_prepare_marker *m)
 {
 	struct stat st;
@@ -746,7 +748,8 @@ static int gc_entry(struct prepare_ctx *c, int rootfd, const char *rootpath,
 		res->kept++;
 		return 0;
 	}
-	if (!in->known && (ret = installed_scan(c, in)))
+	ret = in->known ? 0 : installed_scan(c, in);
+	if (ret)
 		return kh_err_sys(err, -ret, "cannot read the installed kernels");
 	if (installed_has(in, name)) {
 		res->kept++;
@@ -771,7 +774,8 @@ static int gc_root(struct prepare_ctx *c, int rootfd, const char *rootpath,
 	int fd, ret = 0;
 
 	sysfs_path(c, sysfs, sizeof(sysfs));
-	if (!access(sysfs, F_OK) && (ret = installed_add(&in, sysfs)))
+	ret = access(sysfs, F_OK) ? 0 : installed_add(&in, sysfs);
+	if (ret)
 		return kh_err_sys(err, -ret, "cannot read '%s'", sysfs);
 	fd = dup(rootfd);
 	d = fd < 0 ? NULL : fdopendir(fd);

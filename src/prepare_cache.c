@@ -263,13 +263,14 @@ static int read_names(int dfd, char ***out, size_t *nr)
 	char **names = NULL, **grown;
 	size_t n = 0, alloc = 0;
 	struct dirent *de;
-	DIR *d;
-	int fd = dup(dfd);
+	int fd = dup(dfd), ret;
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 
-	if (fd < 0 || !(d = fdopendir(fd))) {
+	if (!d) {
+		ret = -errno;
 		if (fd >= 0)
 			close(fd);
-		return -errno;
+		return ret;
 	}
 	rewinddir(d);
 	while ((de = readdir(d))) {
@@ -502,8 +503,10 @@ static int mkdir_parents(const char *path)
 	return 0;
 }
 
-/* Every directory above @path: owned by root or us, and if writable by
- * group or others, sticky (so nobody else can rename our root away). */
+/*
+ * Every directory above @path: owned by root or us, and if writable by
+ * group or others, sticky (so nobody else can rename our root away).
+ */
 static int check_ancestors(const char *path, struct kh_error *err)
 {
 	char buf[4096];
@@ -546,11 +549,15 @@ int kh_prepare_root_open(const char *path, bool create, struct kh_error *err)
 	ret = check_ancestors(path, err);
 	if (ret)
 		return ret;
-	if (create && (ret = mkdir_parents(path)))
-		return kh_err_sys(err, -ret, "cannot create cache root '%s'",
-				  path);
-	if (create && (ret = check_ancestors(path, err)))
-		return ret;
+	if (create) {
+		ret = mkdir_parents(path);
+		if (ret)
+			return kh_err_sys(err, -ret, "cannot create cache root '%s'",
+					  path);
+		ret = check_ancestors(path, err);
+		if (ret)
+			return ret;
+	}
 	fd = open(path, OPEN_DIR_FLAGS);
 	if (fd < 0) {
 		ret = errno;
