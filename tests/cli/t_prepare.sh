@@ -279,6 +279,28 @@ out=$("$KHEADERS" prepare --gc --cache-dir "$T/nonexistent" 2>.err)
 expect_fail "gc refuses a foreign cache root" 1 "owned by uid 65534" \
 	"$KHEADERS" prepare --gc --cache-dir "$T/nobodys"
 
+# 12. An unprivileged user: the XDG or ~/.cache default, root's cache refused.
+if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null; then
+	U=$(mktemp -d /tmp/kh-prepare-user.XXXXXX)
+	chmod 755 "$U" && mkdir "$U/home" && chown nobody "$U/home"
+	cp "$KHEADERS" A.tar.xz "$U/" && chmod 644 "$U/A.tar.xz"
+	as_nobody() { runuser -u nobody -- env -i HOME="$U/home" "$@"; }
+	out=$(as_nobody "$U/kheaders" prepare --from "$U/A.tar.xz" 2>&1)
+	[ "$out" = "$U/home/.cache/kheaders/$shaA" ] &&
+		[ "$(stat -c %U:%a "$U/home/.cache")" = nobody:700 ] &&
+		ok "user: ~/.cache/kheaders by default, ~/.cache private" ||
+		not_ok "user: ~/.cache/kheaders by default ($out)"
+	out=$(as_nobody XDG_CACHE_HOME="$U/home/xdg" "$U/kheaders" prepare --from "$U/A.tar.xz" 2>&1)
+	[ "$out" = "$U/home/xdg/kheaders/$shaA" ] &&
+		ok "user: \$XDG_CACHE_HOME/kheaders" || not_ok "user: \$XDG_CACHE_HOME/kheaders ($out)"
+	out=$(as_nobody "$U/kheaders" prepare --from "$U/A.tar.xz" --cache-dir "$U" 2>&1)
+	[ $? = 1 ] && [ "$out" = "kheaders: refusing cache root '$U': it is owned by uid 0, not by uid 65534" ] &&
+		ok "user: root's cache root refused" || not_ok "user: root's cache root refused ($out)"
+	rm -rf "$U"
+else
+	skip "unprivileged user: needs root and runuser"
+fi
+
 # 11. Usage.
 expect_fail "--gc with --print-flags" 2 "mutually exclusive" \
 	"$KHEADERS" prepare --gc --print-flags
