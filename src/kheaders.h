@@ -778,6 +778,14 @@ struct kh_prepare_gc_result {
 	size_t foreign;		/* left alone: not a valid entry of ours */
 };
 
+/**
+ * kh_prepare_from_name() - "auto", "sysfs", "module", "image" or "file".
+ * @from: a source
+ *
+ * Return: a static string ("unknown" for a value out of range).
+ */
+KH_EXPORT const char *kh_prepare_from_name(enum kh_prepare_from from);
+
 KH_EXPORT void kh_prepare_opts_init(struct kh_prepare_opts *opts);
 KH_EXPORT void kh_prepare_result_init(struct kh_prepare_result *res);
 KH_EXPORT void kh_prepare_result_release(struct kh_prepare_result *res);

@@ -40,6 +40,13 @@ static const char *const from_names[] = {
 	[KH_PREPARE_FILE] = "file",
 };
 
+const char *kh_prepare_from_name(enum kh_prepare_from from)
+{
+	if ((unsigned int)from > KH_PREPARE_FILE)
+		return "unknown";
+	return from_names[from];
+}
+
 bool kh_prepare_name_valid(const char *name)
 {
 	size_t i;

@@ -44,14 +44,6 @@ static const struct option prepare_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char *const from_names[] = {
-	[KH_PREPARE_AUTO] = "auto",
-	[KH_PREPARE_SYSFS] = "sysfs",
-	[KH_PREPARE_MODULE] = "module",
-	[KH_PREPARE_IMAGE] = "image",
-	[KH_PREPARE_FILE] = "file",
-};
-
 struct prepare_args {
 	struct kh_prepare_opts opts;
 	bool print_flags, gc, verbose;
@@ -62,7 +54,7 @@ static void prepare_from(struct prepare_args *a, const char *arg)
 	int i;
 
 	for (i = KH_PREPARE_AUTO; i < KH_PREPARE_FILE; i++)
-		if (!strcmp(arg, from_names[i])) {
+		if (!strcmp(arg, kh_prepare_from_name(i))) {
 			a->opts.from = i;
 			return;
 		}
@@ -142,7 +134,7 @@ static void prepare_print(const struct prepare_args *a,
 
 	if (a->verbose)
 		fprintf(stderr, "kheaders: '%s' (%s, sha256 %.12s): %s '%s'\n",
-			res->source, from_names[res->from], res->sha256,
+			res->source, kh_prepare_from_name(res->from), res->sha256,
 			res->unpacked ? "unpacked into" : "using", res->dir);
 	if (res->replaced)
 		cli_warn("replaced a damaged or foreign cache entry at '%s'",
