@@ -195,7 +195,7 @@ install: all
 		kheaders.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/kheaders.pc
 	[ ! -f docs/kheaders.1 ] || install -m 0644 docs/kheaders.1 $(DESTDIR)$(MANDIR)/man1/kheaders.1
 
-MAN_PARTS := docs/man/head.roff $(foreach c,build embed extract list diff verify strip,docs/man/$(c).roff) docs/man/tail.roff
+MAN_PARTS := docs/man/head.roff $(foreach c,build embed extract list diff verify strip prepare,docs/man/$(c).roff) docs/man/tail.roff
 
 # The man page is assembled from one fragment per subcommand.
 man: docs/kheaders.1

@@ -962,6 +962,138 @@ KH_EXPORT int kh_diff_unified(const struct kh_headers_src *a,
 			      void *ctx,
 			      struct kh_error *err);
 
+/* ---- prepare: the running kernel's headers for tracers ----------------- */
+
+/* Where kh_prepare() looks for the archive (enum kh_prepare_from). */
+enum kh_prepare_from {
+	KH_PREPARE_AUTO,	/* sysfs, then the module, then boot files */
+	KH_PREPARE_SYSFS,	/* /sys/kernel/kheaders.tar.xz */
+	KH_PREPARE_MODULE,	/* "modprobe kheaders", the sysfs file, unload */
+	KH_PREPARE_IMAGE,	/* /boot/vmlinuz-R, /lib/modules/R/vmlinuz,
+				 * /lib/modules/R/kernel/kernel/kheaders.ko* */
+	KH_PREPARE_FILE,	/* @file of struct kh_prepare_opts */
+};
+
+/**
+ * struct kh_prepare_opts - what kh_prepare() and kh_prepare_gc() use;
+ * kh_prepare_opts_init() sets the defaults (all NULL or zero).
+ * @from: the source; KH_PREPARE_AUTO tries them in the order above
+ * @file: for KH_PREPARE_FILE, anything kh_extract_archive() reads
+ * @cache_dir: the cache root; NULL: /var/cache/kheaders for root, else
+ *	$XDG_CACHE_HOME/kheaders or ~/.cache/kheaders
+ * @root: prefix of /sys, /boot and /lib/modules (a mounted system image,
+ *	or a test's fake root); NULL means "/"
+ * @release: the kernel release naming the boot files; NULL: uname -r
+ * @modprobe: the modprobe program (looked up in PATH without a slash);
+ *	NULL: "modprobe"; "" never loads a module
+ * @unpack: limits of the unpack (see kh_unpack_to_dir())
+ * @note: optional callback for what was done (a replaced entry, a gc
+ *	removal); the library never prints
+ * @note_ctx: passed to @note
+ */
+struct kh_prepare_opts {
+	enum kh_prepare_from from;
+	const char *file;
+	const char *cache_dir;
+	const char *root;
+	const char *release;
+	const char *modprobe;
+	struct kh_unpack_opts unpack;
+	void (*note)(void *ctx, const char *msg);
+	void *note_ctx;
+};
+
+/**
+ * struct kh_prepare_result - what kh_prepare() found and where it is;
+ * kh_prepare_result_release() frees it.
+ * @dir: the unpacked headers, an absolute path (owned)
+ * @arch: the directory under arch/ holding the headers ("x86"), or NULL
+ *	when the archive has none (owned)
+ * @sha256: SHA-256 of the archive, lowercase hex (the name of @dir)
+ * @from: the source it came from (never KH_PREPARE_AUTO)
+ * @source: the file the archive was read from (owned)
+ * @unpacked: this call unpacked it (false: a valid entry was reused)
+ * @replaced: a damaged or foreign entry of that name was replaced
+ * @flags: the compiler arguments a BPF/Clang consumer needs, in bcc's
+ *	order ("-include", "@dir/include/linux/kconfig.h", "-D__KERNEL__",
+ *	"-I@dir/arch/@arch/include", ..., "-I@dir/include/generated/uapi"),
+ *	NULL-terminated, @nr_flags of them (owned)
+ */
+struct kh_prepare_result {
+	char *dir;
+	char *arch;
+	char sha256[65];
+	enum kh_prepare_from from;
+	char *source;
+	bool unpacked;
+	bool replaced;
+	char **flags;
+	size_t nr_flags;
+};
+
+/* struct kh_prepare_gc_result - counts of cache entries after a gc. */
+struct kh_prepare_gc_result {
+	size_t kept;
+	size_t removed;
+	size_t foreign;		/* left alone: not a valid entry of ours */
+};
+
+/**
+ * kh_prepare_from_name() - "auto", "sysfs", "module", "image" or "file".
+ * @from: a source
+ *
+ * Return: a static string ("unknown" for a value out of range).
+ */
+KH_EXPORT const char *kh_prepare_from_name(enum kh_prepare_from from);
+
+KH_EXPORT void kh_prepare_opts_init(struct kh_prepare_opts *opts);
+KH_EXPORT void kh_prepare_result_init(struct kh_prepare_result *res);
+KH_EXPORT void kh_prepare_result_release(struct kh_prepare_result *res);
+
+/**
+ * kh_prepare() - the running kernel's headers, unpacked once, safely.
+ * @opts: the source and the cache root; NULL for the defaults
+ * @res: initialised by the caller; filled on success
+ * @err: filled on failure
+ *
+ * Finds the archive (see enum kh_prepare_from), and unpacks it with
+ * kh_unpack_to_dir() into a private temporary directory inside the cache
+ * root, which is then renamed to the SHA-256 of the archive, so a tree
+ * appears complete or not at all and a rebuilt kernel of the same release
+ * gets a directory of its own.  The cache root must be owned by the
+ * caller and not writable by group or others, nor may any directory above
+ * it be writable by another user unless it is sticky (/tmp).  Every use
+ * checks the entry through descriptors, never following a symbolic link:
+ * owner, modes, a completion marker written last and a manifest of every
+ * path, type and size.  A damaged or foreign entry (a symbolic link, a
+ * missing marker, a truncated file) is moved aside and replaced, never
+ * used.  Callers that race unpack once (a lock file private to the owner)
+ * and all get the same directory.
+ *
+ * Return: 0; -ENOENT when no source had an archive (the message says what
+ * was tried); -EPERM for an unsafe cache root; another negative errno.
+ */
+KH_EXPORT int kh_prepare(const struct kh_prepare_opts *opts,
+			 struct kh_prepare_result *res, struct kh_error *err);
+
+/**
+ * kh_prepare_gc() - remove cached trees no installed kernel has.
+ * @opts: the cache root and the roots the kernels are looked for under
+ * @res: filled with counts
+ * @err: filled on failure
+ *
+ * Installed: the archive of /sys/kernel/kheaders.tar.xz, and of every
+ * /boot/vmlinuz-R, /lib/modules/R/vmlinuz and kheaders.ko, for every R,
+ * that holds one; an entry whose source file is unchanged since it was
+ * prepared is kept without reading that file again.  Only valid entries
+ * of ours (named by a hash, owned by the caller, with a marker naming that
+ * hash) are ever removed; anything else is counted in @res->foreign and left alone.
+ * Return: 0 or a negative errno value.
+ */
+KH_EXPORT int kh_prepare_gc(const struct kh_prepare_opts *opts,
+			    struct kh_prepare_gc_result *res,
+			    struct kh_error *err);
+
 /* ---- verify ------------------------------------------------------------ */
 
 /*

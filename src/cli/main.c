@@ -27,6 +27,7 @@ static const struct cmd_struct commands[] = {
 	{ "diff", cmd_diff, "compare two header sets" },
 	{ "verify", cmd_verify, "rebuild from trees and compare with an image" },
 	{ "strip", cmd_strip, "strip comments from headers the way build does" },
+	{ "prepare", cmd_prepare, "unpack the running kernel's headers for tracers" },
 };
 
 static void usage(FILE *f)
