@@ -97,6 +97,8 @@ $(UNIT_BIN): $(UNIT_OBJS) $(LIBA) $(B)/obj/cli/format.o
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
 
+# The Debian packages `make check` uses (scripts/deps.d: build, demo, test,
+# e2e); `make demo` installs only build and demo.
 deps:
 	@scripts/deps.sh install
 
@@ -179,7 +181,8 @@ check-e2e:
 bench: $(KHEADERS)
 	@bench/run.sh $(abspath $(KHEADERS))
 
-demo: deps-if-needed
+demo:
+	@scripts/deps.sh if-needed build demo
 	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh $(abspath $(KHEADERS))
 

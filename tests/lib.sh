@@ -49,6 +49,35 @@ same_bytes() { cmp -s "$1" "$2"; }
 # expecting "up to date" must not change an input in that tick.
 settle() { sleep 0.05; }
 
+# deb_package PROG: the Debian package that ships PROG (scripts/deps.d).
+deb_package() {
+	local p
+	case $1 in
+	xz) echo xz-utils ;;
+	bsdtar) echo libarchive-tools ;;
+	pkg-config) echo pkgconf ;;
+	cc) echo gcc ;;
+	ld|nm|objcopy|objdump|readelf|ar|strip) echo binutils ;;
+	setpriv|flock) echo util-linux ;;
+	qemu-system-x86_64) echo qemu-system-x86 ;;
+	*-linux-gnu*-*|*-elf-*) p=${1%-*}; echo "binutils-${p//_/-}" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# require PROG...: every PROG must be installed, or the script stops with
+# one failed case naming the Debian package.  A missing compressor must
+# never become an empty input that a test then reads.
+require() {
+	local p missing=0
+	for p; do
+		command -v "$p" >/dev/null 2>&1 && continue
+		not_ok "$(basename "$0"): '$p' is not installed (Debian package $(deb_package "$p"); make deps installs it)"
+		missing=1
+	done
+	[ "$missing" -eq 0 ] || exit 1
+}
+
 corpus_env() {
 	"$TOP/scripts/corpus.sh" check || return 1
 	eval "$("$TOP/scripts/corpus.sh" env)"

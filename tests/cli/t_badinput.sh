@@ -4,6 +4,7 @@
 # starts each case's name): what `kheaders build` says and which status it
 # exits with on hostile or broken trees, options and outputs.
 source "$(dirname "$0")/../lib.sh"
+require python3
 STRIP=${STRIP_ARGS:-}
 SRC=$FIXTURES/linux
 OBJ=$FIXTURES/linux-obj
@@ -13,16 +14,35 @@ kb() { "$KHEADERS" build -q $STRIP "$@"; }
 FAST=$T
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then
 	FAST=$(mktemp -d /dev/shm/kh-test.XXXXXX)
-	trap 'chmod -R u+rwx "$T" "$FAST" 2>/dev/null; rm -rf "$T" "$FAST"' EXIT
 fi
 
-# as_user CMD...: run CMD without root's powers over permissions.
-chmod 0755 "$T"
+# as_user CMD...: run CMD without root's powers over permissions.  What
+# the unprivileged steps read and run lives in $U: as root, a 0755
+# directory under /tmp holding copies of the binary and the object tree,
+# since nobody may not reach the clone (under /root, mode 0700) or $TMPDIR.
+U=$T
+UKH=$KHEADERS
+UOBJ=$OBJ
 if [ "$(id -u)" = 0 ]; then
+	require setpriv
 	as_user() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+	U=$(mktemp -d /tmp/kh-user.XXXXXX)
+	chmod 0755 "$U"
+	mkdir "$U/bin"
+	cp "$KHEADERS" "$U/bin/"
+	cp -a "$(dirname "$KHEADERS")"/libkheaders.so* "$U/bin/" 2>/dev/null
+	UKH=$U/bin/$(basename "$KHEADERS")
+	cp -a "$OBJ" "$U/obj"
+	UOBJ=$U/obj
+	chmod -R a+rX "$U/bin" "$U/obj"
+	as_user test -x "$UKH" -a -r "$UOBJ/include/generated/autoconf.h" || {
+		not_ok "B09-B11 setup: nobody cannot reach '$U'"
+		exit 1
+	}
 else
 	as_user() { "$@"; }
 fi
+trap 'chmod -R u+rwx "$T" "$FAST" "$U" 2>/dev/null; rm -rf "$T" "$FAST" "$U"' EXIT
 
 # one_line: the last expect_fail printed exactly one line on stderr.
 one_line() { [ "$(wc -l < "$T/.err")" -eq 1 ]; }
@@ -59,24 +79,24 @@ expect_fail "B08 empty tree" 1 \
 	kb --srctree "$T/empty" --objtree "$T/emptyobj" --arch x86 -o "$E"
 
 # --- permissions (as nobody when root: root reads anything)
-cp -a "$SRC" "$T/perm"
-chmod -R a+rX "$T/perm"
-chmod 0 "$T/perm/include/uapi"
-mkdir "$T/pout" && chmod 0777 "$T/pout"
+cp -a "$SRC" "$U/perm"
+chmod -R a+rX "$U/perm"
+chmod 0 "$U/perm/include/uapi"
+mkdir "$U/pout" && chmod 0777 "$U/pout"
 expect_fail "B09 unreadable directory" 1 \
-	"^kheaders: cannot open directory '$T/perm/include/uapi': Permission denied$" \
-	as_user "$KHEADERS" build -q $STRIP --srctree "$T/perm" --objtree "$OBJ" --arch x86 -o "$T/pout/x.tar.xz"
-chmod 0755 "$T/perm/include/uapi"
-chmod 0 "$T/perm/include/linux/types.h"
+	"^kheaders: cannot open directory '$U/perm/include/uapi': Permission denied$" \
+	as_user "$UKH" build -q $STRIP --srctree "$U/perm" --objtree "$UOBJ" --arch x86 -o "$U/pout/x.tar.xz"
+chmod 0755 "$U/perm/include/uapi"
+chmod 0 "$U/perm/include/linux/types.h"
 expect_fail "B10 unreadable header" 1 \
-	"^kheaders: cannot open '$T/perm/include/linux/types.h': Permission denied$" \
-	as_user "$KHEADERS" build -q $STRIP --srctree "$T/perm" --objtree "$OBJ" --arch x86 -o "$T/pout/x.tar.xz"
-expect "B09/B10 ... and nothing was written" bash -c "[ -z \"\$(ls -A '$T/pout')\" ]"
-chmod 0644 "$T/perm/include/linux/types.h"
-mkdir "$T/ro" && chmod 0555 "$T/ro"
+	"^kheaders: cannot open '$U/perm/include/linux/types.h': Permission denied$" \
+	as_user "$UKH" build -q $STRIP --srctree "$U/perm" --objtree "$UOBJ" --arch x86 -o "$U/pout/x.tar.xz"
+expect "B09/B10 ... and nothing was written" bash -c "[ -z \"\$(ls -A '$U/pout')\" ]"
+chmod 0644 "$U/perm/include/linux/types.h"
+mkdir "$U/ro" && chmod 0555 "$U/ro"
 expect_fail "B11 output in a read-only directory" 1 \
-	"^kheaders: cannot create output '$T/ro/x.tar.xz': Permission denied$" \
-	as_user "$KHEADERS" build -q $STRIP --srctree "$T/perm" --objtree "$OBJ" --arch x86 -o "$T/ro/x.tar.xz"
+	"^kheaders: cannot create output '$U/ro/x.tar.xz': Permission denied$" \
+	as_user "$UKH" build -q $STRIP --srctree "$U/perm" --objtree "$UOBJ" --arch x86 -o "$U/ro/x.tar.xz"
 
 # --- symbolic links
 cp -a "$SRC" "$T/dang"

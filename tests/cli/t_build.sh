@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # kheaders build on the fixture trees: entries, metadata, layouts, errors.
 source "$(dirname "$0")/../lib.sh"
+require xz perl bsdtar
 SRC=$FIXTURES/linux
 OBJ=$FIXTURES/linux-obj
 STRIP_ARGS=${STRIP_ARGS:-}

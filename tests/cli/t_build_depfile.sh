@@ -4,6 +4,7 @@
 # (same size, same second) -> rebuilt; header deleted or added -> rebuilt,
 # and make never fails on a vanished dependency.
 source "$(dirname "$0")/../lib.sh"
+require make
 STRIP_ARGS=${STRIP_ARGS:-}
 S=$T/src
 cp -a "$FIXTURES/linux" "$S"

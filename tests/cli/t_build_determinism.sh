@@ -4,6 +4,7 @@
 # thread count, tree location, umask, TZ, locale, directory order, and the
 # input files' mtimes, owners and modes.
 source "$(dirname "$0")/../lib.sh"
+require xz
 STRIP_ARGS=${STRIP_ARGS:-}
 TS="@1767225600"
 

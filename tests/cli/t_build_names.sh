@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Symlink policy, long paths and awkward names, on generated trees.
 source "$(dirname "$0")/../lib.sh"
+require bsdtar make
 STRIP_ARGS=${STRIP_ARGS:-}
 OBJ=$FIXTURES/linux-obj
 S=$T/src

@@ -4,6 +4,7 @@
 # owner / link changes, only-in-A/B, unified hunks that patch -p1 applies,
 # directories against archives, --quiet, exit statuses, bad input.
 source "$(dirname "$0")/../lib.sh"
+require xz patch
 
 # pack DIR OUT [XZOPT]: kernel-style archive of DIR with the files' mtimes
 pack() {

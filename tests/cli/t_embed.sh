@@ -6,6 +6,7 @@
 # and finds the markers around it; the output is deterministic; bad inputs
 # are refused with one clear line and leave no output behind.
 source "$(dirname "$0")/../lib.sh"
+require xz objcopy readelf ar
 
 CC=${CC:-cc}
 

@@ -9,6 +9,7 @@
 # between them are the archive.  The --format asm source, assembled by the
 # same as, must give the same section bytes and symbols.
 source "$(dirname "$0")/../lib.sh"
+require xz make
 
 # --target NAME[@label] | binutils prefix | as flags | ld flags | extra ref line
 MATRIX='
@@ -153,7 +154,7 @@ run_row() {
 	LDFLAGS=$4 AS=$prefix-as LD=$prefix-ld RE=$prefix-readelf
 	OC=$prefix-objcopy
 	if ! command -v "$AS" >/dev/null || ! command -v "$LD" >/dev/null; then
-		skip "$label: $(package_of "$prefix") is not installed (make deps)"
+		not_ok "$label: $(package_of "$prefix") is not installed (make deps installs it)"
 		return
 	fi
 	d=$T/$label
@@ -203,7 +204,7 @@ if command -v mips-linux-gnu-as >/dev/null; then
 		ok "mips: ld -r refuses a MIPS I object in a Release 6 link"
 	fi
 else
-	skip "mips: binutils-mips-linux-gnu is not installed (make deps)"
+	not_ok "mips: binutils-mips-linux-gnu is not installed (make deps installs it)"
 fi
 if command -v x86_64-linux-gnu-as >/dev/null; then
 	LDFLAGS= LD=x86_64-linux-gnu-ld
@@ -215,5 +216,5 @@ if command -v x86_64-linux-gnu-as >/dev/null; then
 		ok "x86_64: ld -r warns without .note.GNU-stack"
 	fi
 else
-	skip "x86_64: binutils-x86-64-linux-gnu is not installed (make deps)"
+	not_ok "x86_64: binutils-x86-64-linux-gnu is not installed (make deps installs it)"
 fi

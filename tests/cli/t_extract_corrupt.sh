@@ -5,6 +5,7 @@
 # and exit 1 (or the right archive when it can still be found), never a
 # crash.
 source "$(dirname "$0")/../lib.sh"
+require gzip xz lz4 zstd bzip2 python3 gcc
 F=$FIXTURES/extract
 cd "$T" || exit 1
 

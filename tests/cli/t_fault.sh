@@ -7,6 +7,7 @@
 # the previous output and depfile byte-identical, no temporary file left,
 # and the fault really injected (its log is not empty).
 source "$(dirname "$0")/../lib.sh"
+require xz
 source "$TOP/tests/fault/shim.sh"
 STRIP=${STRIP_ARGS:-}
 

@@ -4,14 +4,11 @@
 # on `extract` (a round-trip image, to a file and unpacked): no invalid
 # access, no uninitialised use, no leak of any kind.
 source "$(dirname "$0")/../lib.sh"
+require gzip valgrind nm
 STRIP=${STRIP_ARGS:-}
 SRC=$FIXTURES/linux
 OBJ=$FIXTURES/linux-obj
 
-if ! command -v valgrind >/dev/null; then
-	not_ok "valgrind is installed (scripts/deps.d/reliab.list)"
-	exit 0
-fi
 if nm "$KHEADERS" 2>/dev/null | grep -q __asan_init ||
    ldd "$KHEADERS" 2>/dev/null | grep -q libasan; then
 	skip "memcheck: $KHEADERS is an ASan build (valgrind cannot run it)"

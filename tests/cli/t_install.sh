@@ -4,6 +4,7 @@
 # way a user would (pkg-config kheaders, shared and static library) and run
 # it on an archive.
 source "$(dirname "$0")/../lib.sh"
+require xz pkg-config readelf nm cc make
 
 R=$T/root
 if ! make -s -C "$TOP" install DESTDIR="$R" PREFIX=/usr >"$T/install.log" 2>&1; then

@@ -3,6 +3,7 @@
 # kheaders list: names as tar stores them, --long metadata, --json that
 # parses (names with a newline and a non-UTF-8 byte), stdin, bad input.
 source "$(dirname "$0")/../lib.sh"
+require xz python3
 
 # pack DIR OUT: a kernel-style archive of DIR (./ names, owner 0, one mtime)
 pack() {

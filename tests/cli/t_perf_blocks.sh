@@ -5,6 +5,7 @@
 # holds it, every other block keeps its size and its CRC64, and with a
 # warm cache only that block is compressed again.
 source "$(dirname "$0")/../lib.sh"
+require xz
 TS="@1767225600"
 OBJ=$FIXTURES/linux-obj
 

@@ -4,6 +4,7 @@
 # with and without a cache, a damaged or truncated entry (warned about and
 # ignored), two builds sharing one cache at once, and a size bound.
 source "$(dirname "$0")/../lib.sh"
+require xz
 TS="@1767225600"
 OBJ=$FIXTURES/linux-obj
 

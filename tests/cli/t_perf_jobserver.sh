@@ -6,6 +6,7 @@
 # hand, every token comes back, also when kheaders is killed mid-build;
 # without free tokens it runs on one thread and never waits.
 source "$(dirname "$0")/../lib.sh"
+require python3 make
 TS="@1767225600"
 OBJ=$FIXTURES/linux-obj
 cp -a "$FIXTURES/linux" "$T/src"

@@ -4,6 +4,7 @@
 # (direct ELF and --format asm) -> link into a host program -> compress the
 # program with every format a kernel image uses -> extract, byte-identical.
 source "$(dirname "$0")/../lib.sh"
+require gzip xz lz4 zstd bzip2 gcc
 cd "$T" || exit 1
 "$KHEADERS" build -q --srctree "$FIXTURES/linux" --objtree "$FIXTURES/linux-obj" \
 	--arch x86 -o a.tar.xz || exit 1

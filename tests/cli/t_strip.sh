@@ -4,6 +4,7 @@
 # `kheaders strip`: modes, outputs (stdout, -o, --output-dir with relative
 # paths kept, stdin) and every error's exit status and message.
 source "$(dirname "$0")/../lib.sh"
+require perl
 
 mkdir -p "$T/in/sub"
 printf '/* SPDX-License-Identifier: GPL-2.0 */\n#define A/* x\n y */(b)\nint c; /* d */\n' \

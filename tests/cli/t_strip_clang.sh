@@ -8,13 +8,8 @@
 # (--mode compat) on the same files must fail the same check, or the check
 # proves nothing.
 source "$(dirname "$0")/../lib.sh"
+require clang python3 cc
 
-for tool in clang python3; do
-	if ! command -v "$tool" >/dev/null; then
-		skip "strip vs clang: $tool not installed"
-		exit 0
-	fi
-done
 export TMPDIR=$T
 if cc -O2 -shared -fPIC -o "$T/stderr_buffer.so" \
 	"$TOP/tools/stderr_buffer.c" -ldl 2>/dev/null; then

@@ -4,6 +4,7 @@
 # refused with the entry and the reason, and nothing outside the directory
 # may be created or changed (a canary tree is checked with find -newer).
 source "$(dirname "$0")/../lib.sh"
+require xz python3
 F=$FIXTURES/extract
 cd "$T" || exit 1
 mkdir -p canary/etc work

@@ -3,6 +3,7 @@
 # kheaders verify: rebuild in memory and compare with an archive, object or
 # compressed image; identical, content change, compression-only, mtime-only.
 source "$(dirname "$0")/../lib.sh"
+require xz gcc
 cd "$T" || exit 1
 S=$FIXTURES/linux O=$FIXTURES/linux-obj
 B=(--srctree "$S" --objtree "$O" --arch x86)

@@ -8,6 +8,7 @@
 #      compiles a tracing program the way bcc does;
 #  (c) sizes and times, stock vs kheaders, from the same run.
 source "$(dirname "$0")/../lib.sh"
+require clang bc perl cpio xz
 if ! corpus_env; then
 	skip "real corpus not fetched (scripts/corpus.sh fetch)"
 	exit 0

@@ -8,6 +8,7 @@
 # the real vmlinux with that archive in it, recompressed the way Debian's
 # and Ubuntu's kernels are (lz4 legacy, zstd) behind the real setup code.
 source "$(dirname "$0")/../lib.sh"
+require lz4 zstd xz python3 objcopy
 cd "$T" || exit 1
 
 if ! env=$("$TOP/scripts/corpus.sh" fetch-image 2>"$T/fetch.err"); then

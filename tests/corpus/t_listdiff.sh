@@ -6,6 +6,7 @@
 # an unpacked tree equals its archive, and a real edit gives a patch that
 # patch -p1 applies.
 source "$(dirname "$0")/../lib.sh"
+require xz python3 patch
 
 if ! corpus_env; then
 	skip "linux 6.1 corpus not fetched (scripts/corpus.sh fetch)"

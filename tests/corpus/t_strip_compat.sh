@@ -7,13 +7,10 @@
 # arch/x86/include/generated/ of the object tree.  Perl runs on copies;
 # nothing is written into the corpus.
 source "$(dirname "$0")/../lib.sh"
+require perl cc
 
 if ! corpus_env; then
 	skip "strip compat: corpus not fetched (scripts/corpus.sh fetch)"
-	exit 0
-fi
-if ! command -v perl >/dev/null; then
-	skip "strip compat: perl not installed"
 	exit 0
 fi
 

@@ -9,17 +9,12 @@
 # same lines (tools/strip_tokcheck.py).  The checker is first shown to fail on
 # hand-made mutants and on the stock perl substitution's asm.h.
 source "$(dirname "$0")/../lib.sh"
+require clang python3 perl cc
 
 if ! corpus_env; then
 	skip "strip tokens: corpus not fetched (scripts/corpus.sh fetch)"
 	exit 0
 fi
-for tool in clang python3 perl; do
-	if ! command -v "$tool" >/dev/null; then
-		skip "strip tokens: $tool not installed"
-		exit 0
-	fi
-done
 
 CHECK=$TOP/tools/strip_tokcheck.py
 # Thousands of small outputs: keep them off the disk when possible (the
