@@ -8,17 +8,12 @@
 # compile, so the flags are shown to matter.  Prints the times of a first
 # and a cached call.  Needs clang and llc: their absence is a failure.
 source "$(dirname "$0")/../lib.sh"
+require clang llc
 
 if ! corpus_env; then
 	skip "linux 6.1 corpus not fetched (scripts/corpus.sh fetch)"
 	exit 0
 fi
-for tool in clang llc; do
-	if ! command -v $tool >/dev/null; then
-		not_ok "$tool is not installed (scripts/deps.d/prepare.list: clang, llvm)"
-		exit 1
-	fi
-done
 cd "$T" || exit 1
 
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
