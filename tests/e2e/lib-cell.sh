@@ -273,6 +273,7 @@ run_cell() {
 	fi
 	ar=$C_OBJ/kernel/kheaders_data.tar.xz
 	cell_check_build "$ar"
+	[ "${C_ORACLE:-0}" = 1 ] && cell_oracle "$tree" "$ver"
 
 	if [ "$C_IKH" = m ]; then
 		ko=$C_OBJ/kernel/kheaders.ko
@@ -352,4 +353,59 @@ cell_check_build() {
 	else
 		not_ok "$CELL: no compile of kernel/kheaders_sysfs.o in this tree's logs"
 	fi
+}
+
+# cell_oracle: --strip compat is content-equal to this generation's stock
+# gen_kheaders.sh, run from the corpus tree (never copied) on the cell's own
+# trees: a scratch copy of the object tree's headers is its working
+# directory, so nothing is written into the build.  6.17+ scripts take the
+# kernel's lists; older ones walk the trees.  The stock scripts archive
+# include/generated/utsversion.h when it exists, kheaders never: the one
+# allowed difference.
+cell_oracle() {
+	local tree=$1 ts='2024-01-01 00:00:00 UTC' s=$T/oracle st a
+	local kh=(--srctree "$C_SRC" --objtree "$C_OBJ" --arch "$C_SRCARCH")
+	rm -rf "$s"
+	mkdir -p "$s/kernel" "$s/arch/$C_SRCARCH"
+	cp -a "$C_OBJ/include" "$s/"
+	cp -a "$C_OBJ/arch/$C_SRCARCH/include" "$s/arch/$C_SRCARCH/"
+	if [ -f "$C_OBJ/kernel/kheaders-srclist" ]; then
+		cp "$C_OBJ/kernel/kheaders-srclist" "$C_OBJ/kernel/kheaders-objlist" "$s/kernel/"
+		(cd "$s" && srctree=$C_SRC TAR=tar XZ=xz \
+			sh "$tree/kernel/gen_kheaders.sh" kernel/stock.tar.xz \
+			kernel/kheaders-srclist kernel/kheaders-objlist "$ts") \
+			> "$s/stock.log" 2>&1
+		st=$?
+		kh+=(--srclist "$C_OBJ/kernel/kheaders-srclist"
+		     --objlist "$C_OBJ/kernel/kheaders-objlist")
+	else
+		(cd "$s" && building_out_of_srctree=1 srctree=$C_SRC \
+			SRCARCH=$C_SRCARCH KBUILD_BUILD_TIMESTAMP=$ts XZ=xz \
+			CONFIG_SHELL=sh sh "$tree/kernel/gen_kheaders.sh" \
+			kernel/stock.tar.xz) > "$s/stock.log" 2>&1
+		st=$?
+	fi
+	if [ "$st" != 0 ] || [ ! -s "$s/kernel/stock.tar.xz" ]; then
+		not_ok "$CELL: the stock gen_kheaders.sh of linux $2 did not run (oracle)"
+		sed 's/^/#   /' "$s/stock.log" | tail -5
+		return
+	fi
+	(cd "$C_OBJ" && "$KHEADERS" build -q "${kh[@]}" --timestamp "$ts" \
+		--strip compat --no-cache -o "$s/compat.tar.xz") > "$s/kh.log" 2>&1 ||
+		{ not_ok "$CELL: kheaders build --strip compat failed"; sed 's/^/#   /' "$s/kh.log" | head -5; return; }
+	mkdir -p "$s/u/stock" "$s/u/compat"
+	tar -xJf "$s/kernel/stock.tar.xz" -C "$s/u/stock"
+	tar -xJf "$s/compat.tar.xz" -C "$s/u/compat"
+	rm -f "$s/u/stock/include/generated/utsversion.h"
+	for a in stock compat; do
+		(cd "$s/u/$a" && find . -mindepth 1 | LC_ALL=C sort) > "$s/$a.list"
+	done
+	if diff -u "$s/stock.list" "$s/compat.list" > "$s/list.diff" &&
+	   diff -r --no-dereference "$s/u/stock" "$s/u/compat" > "$s/u.diff" 2>&1; then
+		ok "$CELL: --strip compat = the stock gen_kheaders.sh of linux $2: $(grep -c '\.h$' "$s/compat.list") headers, same names and bytes"
+	else
+		not_ok "$CELL: --strip compat differs from the stock gen_kheaders.sh of linux $2"
+		head -8 "$s/list.diff" "$s/u.diff" | sed 's/^/#   /'
+	fi
+	rm -rf "$s"
 }

@@ -10,4 +10,5 @@ source "$(dirname "$0")/lib-cell.sh"
 cell_selected 6.12-x86_64-clang16-lto-thin || exit 0
 C_EXTRA="LTO_CLANG_THIN"
 C_OFF="LTO_NONE"
+C_ORACLE=1
 run_cell 6.12-x86_64-clang16-lto-thin 6.12 x86_64 llvm16 y

@@ -6,4 +6,5 @@ source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/lib-e2e.sh"
 source "$(dirname "$0")/lib-cell.sh"
 
+C_ORACLE=1
 run_cell 7.2-x86_64-gcc-y 7.2 x86_64 gcc y
