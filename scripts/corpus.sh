@@ -15,8 +15,9 @@
 #   fetch        download and unpack what is missing, then print the env lines;
 #                without VER the 6.1 source and headers trees
 #   env          print KH_SRCTREE=... KH_OBJTREE=... (6.1; fails if not
-#                fetched), then KH_SRCTREE_6_12=... and KH_SRCTREE_7_2=...
-#                for the other trees that are fetched
+#                fetched), then KH_SRCTREE_6_12=..., KH_OBJTREE_6_12=...
+#                (Debian 12's linux-headers-6.12.NNN+deb12-amd64) and
+#                KH_SRCTREE_7_2=... for the other trees that are fetched
 #   check        exit 0 when the 6.1 corpus (or tree VER) is present
 #   fetch-image  download linux-image-6.1.0-NN-amd64 (same NN as the headers),
 #                keep its vmlinuz, a plain module and kernel/kheaders.ko
@@ -114,13 +115,36 @@ add_unstable() {
 	apt-get update -qq >/dev/null 2>&1 || die "apt-get update failed after adding unstable"
 }
 
-# fetch_source VER: linux-source-VER (6.12 or 7.2) and its env file.
+# unpack_headers PKG: $cache/PKG, the object tree of a linux-headers package.
+unpack_headers() {
+	local pkg=$1 obj=$cache/$1 tmp
+	[ ! -f "$obj/.kh-complete" ] || return 0
+	download "$pkg"
+	tmp=$(mktemp -d "$cache/tmp.XXXXXX")
+	dpkg-deb -x "$cache/debs/${pkg}"_*.deb "$tmp/deb"
+	rm -rf "$obj"
+	mv "$tmp/deb/usr/src/$pkg" "$obj"
+	rm -rf "$tmp"
+	touch "$obj/.kh-complete"
+}
+
+# fetch_source VER: linux-source-VER (6.12 or 7.2) and its env file; for
+# 6.12 also Debian 12's object tree of the same version (its generated
+# headers and configuration, as for 6.1).
 fetch_source() {
-	local v=$1
+	local v=$1 hpkg=
 	[ "$v" != 7.2 ] || add_unstable
 	unpack_source "$v"
-	printf '%s=%s\n' "$(src_var "$v")" "$cache/linux-source-$v" \
-		> "$cache/corpus-$v.env"
+	if [ "$v" = 6.12 ]; then
+		hpkg=$(apt-cache depends linux-headers-6.12-amd64 2>/dev/null |
+		       awk '/Depends: linux-headers-6\.12\.[0-9]+\+deb12-amd64/ { print $2; exit }')
+		[ -n "$hpkg" ] || die "cannot resolve linux-headers-6.12.NNN+deb12-amd64 (run 'apt-get update' first)"
+		unpack_headers "$hpkg"
+	fi
+	{
+		printf '%s=%s\n' "$(src_var "$v")" "$cache/linux-source-$v"
+		[ -z "$hpkg" ] || printf 'KH_OBJTREE_6_12=%s\n' "$cache/$hpkg"
+	} > "$cache/corpus-$v.env"
 }
 
 fetch() {
@@ -224,7 +248,12 @@ check)
 		;;
 	6.12|7.2)
 		[ -f "$cache/corpus-$2.env" ] &&
-			[ -f "$cache/linux-source-$2/.kh-complete" ]
+			[ -f "$cache/linux-source-$2/.kh-complete" ] || exit 1
+		if [ "$2" = 6.12 ]; then
+			grep -q '^KH_OBJTREE_6_12=' "$cache/corpus-6.12.env" || exit 1
+			. "$cache/corpus-6.12.env"
+			[ -f "$KH_OBJTREE_6_12/.kh-complete" ]
+		fi
 		;;
 	*)
 		die "check: unknown tree '$2' (expected 6.1, 6.12 or 7.2)"

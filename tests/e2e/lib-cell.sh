@@ -331,12 +331,12 @@ cell_check_build() {
 	else
 		not_ok "$CELL: '$ar' is not a tar.xz with kconfig.h, autoconf.h and arch/$C_SRCARCH/include/generated"
 	fi
-	grep -q '^cmd_kernel/kheaders_data.tar.xz := .* build ' \
+	grep -Eq '^(saved)?cmd_kernel/kheaders_data.tar.xz := .* build ' \
 		"$C_OBJ/kernel/.kheaders_data.tar.xz.cmd" 2>/dev/null &&
 		ok "$CELL: archive made by 'kheaders build'" ||
 		not_ok "$CELL: kernel/.kheaders_data.tar.xz.cmd lacks the kheaders command"
 	if [ "$(cat "$C_SRC/kernel/.kheaders-stock/generation" 2>/dev/null)" = lists ]; then
-		grep -q '^cmd_kernel/kheaders_data.tar.xz := .* --srclist kernel/kheaders-srclist --objlist kernel/kheaders-objlist' \
+		grep -Eq '^(saved)?cmd_kernel/kheaders_data.tar.xz := .* --srclist kernel/kheaders-srclist --objlist kernel/kheaders-objlist' \
 			"$C_OBJ/kernel/.kheaders_data.tar.xz.cmd" &&
 			ok "$CELL: archive made from the kernel's own kheaders-srclist/objlist" ||
 			not_ok "$CELL: the kernel's header lists were not passed to kheaders build"
