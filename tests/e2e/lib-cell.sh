@@ -212,7 +212,11 @@ cell_build() {
 	if [ "$(cat "$C_OBJ.stamp" 2>/dev/null)" != "$stamp" ]; then
 		[ "$C_OBJ" = "$C_SRC" ] || rm -rf "$C_OBJ"
 		rm -f "$C_OBJ.all.log" "$C_OBJ.stamp"
-		cell_configure || return 1
+		if ! cell_configure; then
+			echo "# configuration failed:"
+			tail -5 "$C_OBJ.config.log" | sed 's/^/#   /'
+			return 1
+		fi
 		echo "$stamp" > "$C_OBJ.stamp"
 	fi
 	t0=$(date +%s)
@@ -241,6 +245,7 @@ cell_boot() {
 run_cell() {
 	local ver=$2 tree init ar line rc arches ko=
 	CELL=$1 C_ARCH=$3 C_TCNAME=$4 C_IKH=$5
+	C_EXTRA=${C_EXTRA:-} C_OFF=${C_OFF:-}
 	C_TC=()
 	[ "$4" = llvm16 ] && C_TC=(LLVM=-16)
 	cell_arch "$C_ARCH" || { not_ok "$CELL: unknown arch '$C_ARCH'"; return; }
@@ -273,7 +278,6 @@ run_cell() {
 	fi
 	ar=$C_OBJ/kernel/kheaders_data.tar.xz
 	cell_check_build "$ar"
-	[ "${C_ORACLE:-0}" = 1 ] && cell_oracle "$tree" "$ver"
 
 	if [ "$C_IKH" = m ]; then
 		ko=$C_OBJ/kernel/kheaders.ko
@@ -303,11 +307,20 @@ run_cell() {
 	echo "# $CELL: booted kernel says: ${line:-nothing}"
 	echo "# $CELL: archive $(fsize "$ar") bytes, sha256 $(sha256 "$ar"), build $C_SECS s"
 	echo "$CELL size=$(fsize "$ar") guest_sha256=$(field sha256 "$line") build=${C_SECS}s" >> "$WC/results"
-	if [ -z "$line" ]; then
+	if [ -n "$line" ]; then
+		cell_check_guest "$line" "$ar"
+	else
 		not_ok "$CELL: /init printed no KH-E2E line"
 		tr -d '\r' < "$C_OBJ.boot.log" | tail -15 | sed 's/^/#   /'
-		return
 	fi
+	if [ "${C_ORACLE:-0}" = 1 ]; then
+		cell_oracle "$tree" "$ver"
+	fi
+}
+
+# cell_check_guest LINE ARCHIVE: what the guest read equals the archive.
+cell_check_guest() {
+	local line=$1 ar=$2
 	[ "$(field size "$line")" = "$(fsize "$ar")" ] &&
 		[ "$(field stat "$line")" = "$(fsize "$ar")" ] &&
 		ok "$CELL: size read from sysfs = archive size" ||
