@@ -376,15 +376,17 @@ cell_check_build() {
 # include/generated/utsversion.h when it exists, kheaders never: the one
 # allowed difference.
 cell_oracle() {
-	local tree=$1 ts='2024-01-01 00:00:00 UTC' s=$T/oracle st a
-	local kh=(--srctree "$C_SRC" --objtree "$C_OBJ" --arch "$C_SRCARCH")
+	local tree=$1 ts='2024-01-01 00:00:00 UTC' s=$T/oracle st a src
+	# Kbuild writes $(srctree) into the lists with symlinks resolved.
+	src=$(cd "$C_SRC" && pwd -P)
+	local kh=(--srctree "$src" --objtree "$C_OBJ" --arch "$C_SRCARCH")
 	rm -rf "$s"
 	mkdir -p "$s/kernel" "$s/arch/$C_SRCARCH"
 	cp -a "$C_OBJ/include" "$s/"
 	cp -a "$C_OBJ/arch/$C_SRCARCH/include" "$s/arch/$C_SRCARCH/"
 	if [ -f "$C_OBJ/kernel/kheaders-srclist" ]; then
 		cp "$C_OBJ/kernel/kheaders-srclist" "$C_OBJ/kernel/kheaders-objlist" "$s/kernel/"
-		(cd "$s" && srctree=$C_SRC TAR=tar XZ=xz \
+		(cd "$s" && srctree=$src TAR=tar XZ=xz \
 			sh "$tree/kernel/gen_kheaders.sh" kernel/stock.tar.xz \
 			kernel/kheaders-srclist kernel/kheaders-objlist "$ts") \
 			> "$s/stock.log" 2>&1
@@ -392,7 +394,7 @@ cell_oracle() {
 		kh+=(--srclist "$C_OBJ/kernel/kheaders-srclist"
 		     --objlist "$C_OBJ/kernel/kheaders-objlist")
 	else
-		(cd "$s" && building_out_of_srctree=1 srctree=$C_SRC \
+		(cd "$s" && building_out_of_srctree=1 srctree=$src \
 			SRCARCH=$C_SRCARCH KBUILD_BUILD_TIMESTAMP=$ts XZ=xz \
 			CONFIG_SHELL=sh sh "$tree/kernel/gen_kheaders.sh" \
 			kernel/stock.tar.xz) > "$s/stock.log" 2>&1
