@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Provide the kernel headers archive at /sys/kernel/kheaders.tar.xz, for
+ * Serve the kernel headers archive as /sys/kernel/kheaders.tar.xz, for
  * building eBPF tracing programs and the like against the running kernel.
  *
- * The archive is not part of this file: `kheaders embed` writes it into
+ * The archive is not part of this file: kheaders writes it into
  * kheaders_data.o, between the symbols kernel_headers_data and
  * kernel_headers_data_end, and Kbuild links both objects into kheaders.o
  * (built in, or the module kheaders.ko).  Installed into a kernel tree as
  * kernel/kheaders_sysfs.c by kheaders' kbuild/install-into-tree.
+ *
+ * The binary attribute's read callback changed type twice (6.13 added a
+ * const read_new, 6.17 made read itself const).  Kernels that have
+ * __BIN_ATTR_SIMPLE_RO (6.10 and later) get sysfs' own buffer reader,
+ * whose type always matches the kernel it is built for; older ones get
+ * kheaders_read() below.  Either way every read is bounded by the archive
+ * size: sysfs clamps offset and length to attr->size before calling back.
  */
 
 #include <linux/kernel.h>
@@ -25,6 +32,13 @@ static size_t kheaders_size(void)
 {
 	return kernel_headers_data_end - kernel_headers_data;
 }
+
+#ifdef __BIN_ATTR_SIMPLE_RO
+
+static struct bin_attribute kheaders_attr __ro_after_init =
+	__BIN_ATTR_SIMPLE_RO(kheaders.tar.xz, 0444);
+
+#else /* before 6.10: our own reader, with the read signature of its day */
 
 static ssize_t kheaders_read(struct file *file, struct kobject *kobj,
 			     struct bin_attribute *bin_attr,
@@ -47,8 +61,12 @@ static struct bin_attribute kheaders_attr __ro_after_init = {
 	.read = &kheaders_read,
 };
 
+#endif
+
 static int __init kheaders_init(void)
 {
+	/* sysfs_bin_attr_simple_read() reads from .private */
+	kheaders_attr.private = (void *)kernel_headers_data;
 	kheaders_attr.size = kheaders_size();
 	return sysfs_create_bin_file(kernel_kobj, &kheaders_attr);
 }

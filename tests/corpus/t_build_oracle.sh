@@ -107,3 +107,42 @@ printf '# kheaders --strip compat: %d bytes, %.1f s wall\n' "$cs" "$(echo "$t2 -
 printf '# kheaders (compact):      %d bytes, %.1f s wall\n' "$ls" "$(echo "$t3 - $t2" | bc)"
 printf '# liblzma %s\n' "$("$KHEADERS" --version | sed 's/.*liblzma //; s/)//')"
 expect "default archive is no larger than the stock script's" test "$ls" -le "$ss"
+
+# (d) linux 6.12 (Debian 12's source and object trees): its own stock
+# gen_kheaders.sh, run from the corpus tree, against --strip compat.  The
+# 7.2 script (the kernel's header lists) is checked by the e2e cell t_80 on
+# the trees it builds.
+oracle_gen() {
+	local v=$1 src=$2 obj=$3 s=$T/g-$1
+	mkdir -p "$s/stock/kernel" "$s/stock/arch/x86" "$s/u/stock" "$s/u/compat"
+	cp -a "$obj/include" "$s/stock/"
+	cp -a "$obj/arch/x86/include" "$s/stock/arch/x86/"
+	(cd "$s/stock" && building_out_of_srctree=1 srctree="$src" SRCARCH=x86 \
+		KBUILD_BUILD_TIMESTAMP="$TS" XZ=xz CONFIG_SHELL=sh \
+		sh "$src/kernel/gen_kheaders.sh" kernel/kheaders_data.tar.xz >/dev/null 2>"$s/stock.err")
+	if [ ! -s "$s/stock/kernel/kheaders_data.tar.xz" ]; then
+		not_ok "$v: the stock gen_kheaders.sh did not run (oracle)"
+		sed 's/^/#   /' "$s/stock.err" | head -5
+		return
+	fi
+	"$KHEADERS" build -q --srctree "$src" --objtree "$obj" --arch x86 \
+		--timestamp "$TS" --strip compat -o "$s/compat.tar.xz"
+	tar -xJf "$s/stock/kernel/kheaders_data.tar.xz" -C "$s/u/stock"
+	tar -xJf "$s/compat.tar.xz" -C "$s/u/compat"
+	rm -f "$s/u/stock/include/generated/utsversion.h"
+	(cd "$s/u/stock" && find . -mindepth 1 | LC_ALL=C sort) > "$s/stock.list"
+	(cd "$s/u/compat" && find . -mindepth 1 | LC_ALL=C sort) > "$s/compat.list"
+	expect "$v compat: same entry names as the $v stock script (utsversion.h aside)" \
+		diff -u "$s/stock.list" "$s/compat.list"
+	expect "$v compat: every entry has the same bytes as the $v stock script's" \
+		diff -r --no-dereference "$s/u/stock" "$s/u/compat"
+	echo "# $v: compared $(grep -c '\.h$' "$s/compat.list") headers with the stock script"
+	rm -rf "$s"
+}
+if "$TOP/scripts/corpus.sh" check 6.12 ||
+   "$TOP/scripts/corpus.sh" fetch 6.12 >/dev/null 2>&1; then
+	eval "$("$TOP/scripts/corpus.sh" env | grep -E '^KH_(SRC|OBJ)TREE_6_12=')"
+	oracle_gen 6.12 "$KH_SRCTREE_6_12" "$KH_OBJTREE_6_12"
+else
+	not_ok "6.12: linux-source-6.12 and its headers not available (scripts/corpus.sh fetch 6.12)"
+fi

@@ -1,59 +1,138 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# kbuild/install-into-tree on a copy of the files it touches in the corpus
-# tree: -n changes nothing, a first run makes the six changes, a second run
-# none; trees it does not recognise are refused before anything is written.
+# kbuild/install-into-tree on every kernel generation of the corpus (6.1
+# and 6.12: the genikh rules; 7.2: the kernel's own header lists): -n
+# changes nothing, a first run makes the changes, a second run none,
+# --revert gives back the stock tree (diff -r against the corpus tree, every
+# file); trees it does not recognise are refused before anything is written.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/lib-e2e.sh"
+source "$(dirname "$0")/lib-cell.sh"
 
 inst=$TOP/kbuild/install-into-tree
-corpus_env || { not_ok "install: corpus missing (scripts/corpus.sh fetch)"; exit 0; }
+touched="Makefile Kconfig scripts/Kbuild.include init/Kconfig kernel/Makefile
+	 kernel/kheaders.c kernel/gen_kheaders.sh"
 
-# mini DIR: the files install-into-tree reads or writes, from the corpus.
+# mini SRC DIR: the files install-into-tree reads or writes, from SRC.
 mini() {
 	local f
-	for f in Makefile Kconfig scripts/Kbuild.include init/Kconfig \
-		 kernel/Makefile kernel/kheaders.c kernel/gen_kheaders.sh; do
-		mkdir -p "$1/$(dirname "$f")"
-		cp "$KH_SRCTREE/$f" "$1/$f"
+	for f in $touched; do
+		mkdir -p "$2/$(dirname "$f")"
+		cp -p "$1/$f" "$2/$f"
 	done
 }
 
-mini "$T/k"
-cp -a "$T/k" "$T/orig"
-expect "install: -n succeeds" "$inst" -n "$T/k"
-expect "install: -n changes nothing" diff -r "$T/orig" "$T/k"
-"$inst" "$T/k" > "$T/first" 2>&1
-expect "install: first run makes 6 changes" grep -q '6 changes made' "$T/first"
-expect "install: says what it changed" grep -q 'init/Kconfig: IKHEADERS entry replaced' "$T/first"
-"$inst" "$T/k" > "$T/second" 2>&1
-expect "install: second run changes nothing" grep -q 'already installed, nothing changed' "$T/second"
-expect "install: Makefile.kheaders installed as is" cmp "$TOP/kbuild/Makefile.kheaders" "$T/k/kernel/Makefile.kheaders"
-expect "install: kheaders.c installed as kernel/kheaders_sysfs.c" cmp "$TOP/kbuild/kheaders.c" "$T/k/kernel/kheaders_sysfs.c"
-! grep -q 'gen_kheaders\|genikh' "$T/k/kernel/Makefile" && [ ! -e "$T/k/kernel/gen_kheaders.sh" ] &&
-	[ ! -e "$T/k/kernel/kheaders.c" ] &&
-	ok "install: gen_kheaders.sh and the stock kheaders.c gone" ||
-	not_ok "install: gen_kheaders.sh or the stock kheaders.c still there"
-expect "install: kernel/Makefile includes the fragment once" \
-	test "$(grep -cxF 'include $(srctree)/kernel/Makefile.kheaders' "$T/k/kernel/Makefile")" = 1
-expect "install: init/Kconfig carries Kconfig.snippet" \
-	grep -q 'made at build time by the kheaders tool' "$T/k/init/Kconfig"
-expect "install: one IKHEADERS entry in init/Kconfig" \
-	test "$(grep -c '^config IKHEADERS$' "$T/k/init/Kconfig")" = 1
-expect "install: the rest of init/Kconfig untouched" \
-	diff <(grep -v '^	' "$T/orig/init/Kconfig" | grep -v '^$') \
-	     <(grep -v '^	' "$T/k/init/Kconfig" | grep -v '^$')
+# whole SRC DIR: all of SRC, hard-linked (cheap), except the files the
+# installer replaces, which are real copies: it only ever renames new files
+# into place, so the corpus is never written.
+whole() {
+	local f
+	cp -al "$1" "$2"
+	for f in $touched; do
+		rm -f "$2/$f"
+		cp -p "$1/$f" "$2/$f"
+	done
+}
 
+# generation VER TREE GEN: the install / revert cycle on one kernel.
+generation() {
+	local v=$1 src=$2 gen=$3 k=$T/k-$1 n
+	mini "$src" "$k"
+	cp -a "$k" "$k.orig"
+	expect "install $v: -n succeeds" "$inst" -n "$k"
+	expect "install $v: -n changes nothing" diff -r "$k.orig" "$k"
+	"$inst" "$k" > "$T/first" 2>&1
+	expect "install $v: recognised as '$gen' rules" grep -q "(linux $v[.0-9]*, '$gen' rules)" "$T/first"
+	n=$(sed -n 's/^  \([0-9]*\) changes made$/\1/p' "$T/first")
+	expect "install $v: first run makes 11 changes (5 saved, 4 written, 2 removed)" test "$n" = 11
+	"$inst" "$k" > "$T/second" 2>&1
+	expect "install $v: second run changes nothing" grep -q 'already installed, nothing changed' "$T/second"
+	expect "install $v: Makefile.kheaders installed as is" cmp "$TOP/kbuild/Makefile.kheaders" "$k/kernel/Makefile.kheaders"
+	expect "install $v: kheaders.c installed as kernel/kheaders_sysfs.c" cmp "$TOP/kbuild/kheaders.c" "$k/kernel/kheaders_sysfs.c"
+	! grep -v '^#' "$k/kernel/Makefile" | grep -q 'gen_kheaders\|genikh' &&
+		[ ! -e "$k/kernel/gen_kheaders.sh" ] && [ ! -e "$k/kernel/kheaders.c" ] &&
+		ok "install $v: gen_kheaders.sh and the stock kheaders.c gone" ||
+		not_ok "install $v: gen_kheaders.sh or the stock kheaders.c still there"
+	expect "install $v: kernel/Makefile includes the fragment once" \
+		test "$(grep -cxF 'include $(srctree)/kernel/Makefile.kheaders' "$k/kernel/Makefile")" = 1
+	if [ "$gen" = lists ]; then
+		grep -q '^\$(obj)/kheaders-srclist: FORCE' "$k/kernel/Makefile" &&
+			grep -q '^\$(obj)/kheaders.md5:' "$k/kernel/Makefile" &&
+			awk '/kheaders-srclist: FORCE/ { s = NR } /Makefile.kheaders/ { i = NR } END { exit !(s && i > s) }' "$k/kernel/Makefile" &&
+			ok "install $v: the kernel's list rules stay, above the include" ||
+			not_ok "install $v: the kernel's list rules are gone or after the include"
+	fi
+	expect "install $v: init/Kconfig carries Kconfig.snippet" \
+		grep -q 'made at build time by the kheaders tool' "$k/init/Kconfig"
+	expect "install $v: one IKHEADERS entry in init/Kconfig" \
+		test "$(grep -c '^config IKHEADERS$' "$k/init/Kconfig")" = 1
+	expect "install $v: the rest of init/Kconfig untouched" \
+		diff <(grep -v '^	' "$k.orig/init/Kconfig" | grep -v '^$') \
+		     <(grep -v '^	' "$k/init/Kconfig" | grep -v '^$')
+	expect "install $v: --revert -n changes nothing" "$inst" -n --revert "$k"
+	expect "install $v: --revert succeeds" "$inst" --revert "$k"
+	expect "install $v: --revert restores the stock files byte for byte" diff -r "$k.orig" "$k"
+	expect "install $v: --revert restores gen_kheaders.sh's mode" \
+		test "$(stat -c %a "$k/kernel/gen_kheaders.sh")" = "$(stat -c %a "$src/kernel/gen_kheaders.sh")"
+	"$inst" --revert "$k" > "$T/third" 2>&1
+	expect "install $v: --revert of a stock tree changes nothing" grep -q 'not installed, nothing changed' "$T/third"
+
+	# The whole tree: install, revert, compare every file with the corpus.
+	whole "$src" "$T/w-$v"
+	if "$inst" "$T/w-$v" > "$T/w.log" 2>&1 && "$inst" --revert "$T/w-$v" >> "$T/w.log" 2>&1 &&
+	   diff -r --exclude=.kh-complete "$src" "$T/w-$v" > "$T/w.diff" 2>&1 &&
+	   ! diff -q "$src/.kh-complete" "$T/w-$v/.kh-complete" 2>&1 | grep -q .; then
+		ok "install $v: install + --revert of the whole tree: diff -r against the pristine tree is empty"
+	else
+		not_ok "install $v: whole tree differs after install + --revert"
+		head -5 "$T/w.diff" "$T/w.log" | sed 's/^/#   /'
+	fi
+	rm -rf "$T/w-$v"
+
+	# A hand-edited archive rule is refused, and nothing is written.
+	mini "$src" "$T/edited-$v"
+	case $gen in
+	genikh) sed -i 's/\$(call cmd,genikh)/$(call cmd,genikh) --extra/' "$T/edited-$v/kernel/Makefile" ;;
+	lists) sed -i 's/^\(      cmd_kheaders_data = .*\)$/\1 --extra/' "$T/edited-$v/kernel/Makefile" ;;
+	esac
+	cp -a "$T/edited-$v" "$T/edited-$v.orig"
+	expect_fail "install $v: refuses hand-edited kheaders rules" 1 "not recognised" \
+		"$inst" "$T/edited-$v"
+	expect "install $v: a refused tree is left untouched" diff -r "$T/edited-$v.orig" "$T/edited-$v"
+}
+
+corpus_env || { not_ok "install: corpus missing (scripts/corpus.sh fetch)"; exit 0; }
+generation 6.1 "$KH_SRCTREE" genikh
+for v in 6.12 7.2; do
+	tree=$(cell_tree "$v") || { not_ok "install $v: linux-source-$v not available (scripts/corpus.sh fetch $v)"; continue; }
+	case $v in
+	6.12) generation "$v" "$tree" genikh ;;
+	7.2) generation "$v" "$tree" lists ;;
+	esac
+done
+
+# Trees of no known generation: one line naming what was expected.
 mkdir -p "$T/notk"
 echo 'all:' > "$T/notk/Makefile"
 expect_fail "install: refuses a directory that is not a kernel tree" 1 \
 	"not a kernel source tree" "$inst" "$T/notk"
 expect_fail "install: refuses a missing directory" 1 "not a directory" \
 	"$inst" "$T/missing"
-mini "$T/edited"
-sed -i 's/\$(call cmd,genikh)/$(call cmd,genikh) --extra/' "$T/edited/kernel/Makefile"
-cp -a "$T/edited" "$T/edited.orig"
-expect_fail "install: refuses hand-edited kheaders rules" 1 "not recognised" \
-	"$inst" "$T/edited"
-expect "install: a refused tree is left untouched" diff -r "$T/edited.orig" "$T/edited"
+mini "$KH_SRCTREE" "$T/future"
+awk '/^\$\(obj\)\/kheaders.o:/ { print "$(obj)/kheaders.o: $(obj)/kheaders_data.tar.xz"; print "$(obj)/kheaders_data.tar.xz: FORCE"; print "\t$(call cmd,kheaders_future)"; skip = 1; next }
+     skip && /^clean-files/ { skip = 0; next } !skip' "$KH_SRCTREE/kernel/Makefile" > "$T/future/kernel/Makefile"
+sed -i 's/^PATCHLEVEL = .*/PATCHLEVEL = 99/' "$T/future/Makefile"
+cp -a "$T/future" "$T/future.orig"
+"$inst" "$T/future" > "$T/future.out" 2>&1
+rc=$?
+[ "$rc" = 1 ] && [ "$(wc -l < "$T/future.out")" = 1 ] &&
+	grep -q "linux 6.99.*expected the stock rules of linux 5.2-6.16 ('cmd_genikh'.*or of 6.17+ ('kheaders-srclist'" "$T/future.out" &&
+	ok "install: an unknown generation gets one line naming the kernel and what was expected" ||
+	{ not_ok "install: unknown generation (exit $rc)"; sed 's/^/#   /' "$T/future.out"; }
+expect "install: the unknown tree is left untouched" diff -r "$T/future.orig" "$T/future"
+mini "$KH_SRCTREE" "$T/old"
+sed -i '/^config IKHEADERS$/,/^$/d' "$T/old/init/Kconfig"
+expect_fail "install: refuses a kernel without CONFIG_IKHEADERS (before 5.2)" 1 \
+	"not a kernel source tree with CONFIG_IKHEADERS" "$inst" "$T/old"
 expect_fail "install: usage error without a tree" 2 "usage" "$inst"
+expect_fail "install: usage error on an unknown option" 2 "usage" "$inst" --bogus "$T/k-6.1"

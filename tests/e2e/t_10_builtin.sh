@@ -32,9 +32,10 @@ grep -q '^cmd_kernel/kheaders_data.tar.xz := .* build ' "$obj/kernel/.kheaders_d
 	grep -q 'include/linux/kernel.h' "$obj/kernel/.kheaders_data.tar.xz.cmd" &&
 	ok "builtin: archive made by 'kheaders build', its depfile in the .cmd file" ||
 	not_ok "builtin: kernel/.kheaders_data.tar.xz.cmd lacks the kheaders command or its dependencies"
-grep -q 'kheaders.* embed ' "$obj/kernel/.kheaders_data.o.cmd" &&
-	ok "builtin: kheaders_data.o made by 'kheaders embed'" ||
-	not_ok "builtin: kernel/.kheaders_data.o.cmd lacks 'kheaders embed'"
+grep -q 'kheaders.* embed --format asm ' "$obj/kernel/.kheaders_data.S.cmd" &&
+	grep -q 'kheaders_data\.S' "$obj/kernel/.kheaders_data.o.cmd" &&
+	ok "builtin: kheaders_data.o assembled from 'kheaders embed --format asm'" ||
+	not_ok "builtin: kernel/.kheaders_data.S.cmd lacks 'kheaders embed --format asm'"
 if tar -tJf "$ar" > "$T/list" 2>"$T/.err" && grep -Eq '(^|/)include/linux/kernel\.h$' "$T/list" &&
    grep -Eq '(^|/)arch/x86/include/generated/asm/' "$T/list"; then
 	ok "builtin: archive is a tar.xz with $(wc -l < "$T/list") entries"

@@ -1,0 +1,10 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# linux 7.2, riscv64 (riscv64-linux-gnu-gcc), IKHEADERS=y, booted under
+# qemu-system-riscv64 -M virt -bios default (OpenSBI).
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/lib-e2e.sh"
+source "$(dirname "$0")/lib-cell.sh"
+
+cell_selected 7.2-riscv64-gcc-y || exit 0
+run_cell 7.2-riscv64-gcc-y 7.2 riscv64 gcc y
