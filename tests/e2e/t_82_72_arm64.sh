@@ -6,4 +6,6 @@ source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/lib-e2e.sh"
 source "$(dirname "$0")/lib-cell.sh"
 
+cell_selected 7.2-arm64-gcc-y || exit 0
+
 run_cell 7.2-arm64-gcc-y 7.2 arm64 gcc y
