@@ -16,6 +16,7 @@
 
 #include "decomp.h"
 #include "error.h"
+#include "util.h"
 #include "scan.h"
 
 #define INPUT_MAX ((size_t)4 << 30)
@@ -58,15 +59,11 @@ static void tried(struct extract_ctx *c, const char *fmt, ...)
 
 static void tried(struct extract_ctx *c, const char *fmt, ...)
 {
-	char line[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	kh_buf_vadd_item(&c->tried, "; ", fmt, ap);
 	va_end(ap);
-	if (c->tried.len)
-		kh_buf_append(&c->tried, "; ", 2);
-	kh_buf_append(&c->tried, line, strlen(line));
 }
 
 /*

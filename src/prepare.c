@@ -24,6 +24,7 @@
 
 #include "digest.h"
 #include "error.h"
+#include "util.h"
 #include "prepare.h"
 
 #define SYSFS_ARCHIVE "/sys/kernel/kheaders.tar.xz"
@@ -96,15 +97,11 @@ static void tried(struct prepare_ctx *c, const char *fmt, ...)
 
 static void tried(struct prepare_ctx *c, const char *fmt, ...)
 {
-	char line[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	kh_buf_vadd_item(&c->tried, "; ", fmt, ap);
 	va_end(ap);
-	if (c->tried.len)
-		kh_buf_append(&c->tried, "; ", 2);
-	kh_buf_append(&c->tried, line, strlen(line));
 }
 
 /* The one call into the archive finder (its interface is being reshaped). */

@@ -6,7 +6,10 @@
 #ifndef KH_UTIL_H
 #define KH_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
+
+#include "kheaders.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -29,5 +32,13 @@ int kh_alloc_grow(void **v, size_t elem, size_t nr, size_t *alloc);
 	(x) = kh_grow_p_;						\
 	kh_grow_r_;							\
 })
+
+/*
+ * kh_buf_vadd_item() - append one formatted item to a list in @buf, after
+ * @sep unless it is the first: the "what was tried" of extract and prepare.
+ * Return: 0, -ENOMEM, -EINVAL.
+ */
+int kh_buf_vadd_item(struct kh_buf *buf, const char *sep, const char *fmt,
+		     va_list ap) __attribute__((format(printf, 3, 0)));
 
 #endif /* KH_UTIL_H */
