@@ -78,6 +78,28 @@ require() {
 	[ "$missing" -eq 0 ] || exit 1
 }
 
+# mk_tar_xz NAME PYTHON-BODY: write NAME.tar.xz (GNU format) with Python's
+# tarfile, for hostile archives no tar program would make: in the body 't'
+# is the open archive, 'top' is $T, 'reg(path, data)' adds a file and
+# 'special(path, type, **attrs)' any other entry; names may carry raw bytes
+# as surrogate escapes ("\udc9b").
+mk_tar_xz() {
+	python3 - "$1" "$T" <<EOS || exit 1
+import io, sys, tarfile
+name, top = sys.argv[1], sys.argv[2]
+t = tarfile.open(name + ".tar.xz", "w:xz", format=tarfile.GNU_FORMAT,
+                 encoding="utf-8", errors="surrogateescape")
+def reg(path, data=b"x\n"):
+    i = tarfile.TarInfo(path); i.size = len(data); t.addfile(i, io.BytesIO(data))
+def special(path, typ, **kw):
+    i = tarfile.TarInfo(path); i.type = typ
+    for k, v in kw.items(): setattr(i, k, v)
+    t.addfile(i)
+$2
+t.close()
+EOS
+}
+
 corpus_env() {
 	"$TOP/scripts/corpus.sh" check || return 1
 	eval "$("$TOP/scripts/corpus.sh" env)"

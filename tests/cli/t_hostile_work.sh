@@ -7,6 +7,7 @@
 # rules of extract: never replace a node, never link to a file the archive
 # did not write, never write into a directory someone else can change.
 source "$(dirname "$0")/../lib.sh"
+require xz zstd gzip python3 cc bc tar timeout
 CEIL=${KH_HOSTILE_CEIL:-60}
 cd "$T" || exit 1
 
@@ -27,23 +28,7 @@ bounded() {
 	fi
 }
 
-# mk NAME PYTHON-BODY: NAME.tar.xz written with tarfile ('t' open, 'reg'
-# adds a file, 'special' any other type).
-mk() {
-	python3 - "$1" <<EOS || exit 1
-import io, sys, tarfile
-t = tarfile.open(sys.argv[1] + ".tar.xz", "w:xz", format=tarfile.GNU_FORMAT,
-                 encoding="utf-8", errors="surrogateescape")
-def reg(path, data=b"x\n"):
-    i = tarfile.TarInfo(path); i.size = len(data); t.addfile(i, io.BytesIO(data))
-def special(path, typ, **kw):
-    i = tarfile.TarInfo(path); i.type = typ
-    for k, v in kw.items(): setattr(i, k, v)
-    t.addfile(i)
-$2
-t.close()
-EOS
-}
+mk() { mk_tar_xz "$@"; }
 
 # ---- the search budget: decoded bytes and candidate streams ------------
 # One 1 GiB xz bomb (about 160 KB) is the brick of three hostile inputs.

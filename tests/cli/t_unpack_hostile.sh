@@ -10,23 +10,7 @@ cd "$T" || exit 1
 mkdir -p canary/etc work
 echo secret > canary/etc/passwd
 
-# mk NAME PYTHON-BODY: write NAME.tar.xz with tarfile ('t' is open, 'reg'
-# adds a file).
-mk() {
-	python3 - "$1" "$T" <<EOS || exit 1
-import io, sys, tarfile
-name, top = sys.argv[1], sys.argv[2]
-t = tarfile.open(name + ".tar.xz", "w:xz", format=tarfile.GNU_FORMAT)
-def reg(path, data=b"x\n"):
-    i = tarfile.TarInfo(path); i.size = len(data); t.addfile(i, io.BytesIO(data))
-def special(path, typ, **kw):
-    i = tarfile.TarInfo(path); i.type = typ
-    for k, v in kw.items(): setattr(i, k, v)
-    t.addfile(i)
-$2
-t.close()
-EOS
-}
+mk() { mk_tar_xz "$@"; }
 
 mk dotdot 'reg("./include/ok.h"); reg("include/../../canary/evil")'
 mk absolute 'reg(top + "/canary/abs")'
