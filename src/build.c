@@ -313,7 +313,7 @@ static int take_deps(struct kh_source_list *list, struct kh_build_result *res)
 struct archive_parts {
 	struct kh_buf *data;
 	char **dirs, **names;
-	size_t nr_dirs;
+	size_t nr_dirs, nr;		/* directories; all entries */
 	struct kh_tar_entry *entries;
 	size_t *offsets, *cuts;
 };
@@ -435,39 +435,45 @@ static void note_blocks(const struct kh_build_opts *opts,
 		     st->store_failed);
 }
 
-/* tar + xz of the loaded sources. */
-static int archive_sources(const struct kh_build_opts *opts,
-			   struct kh_source_list *list,
-			   struct archive_parts *p, unsigned int threads,
-			   struct kh_cache *cache,
-			   struct kh_build_result *res, struct kh_error *err)
+/*
+ * Stage 3, tarball.c: the directories derived from the paths, then every
+ * entry in name order into one tar stream (entry offsets kept for the
+ * block cuts).  The loaded contents are freed once archived.
+ */
+static int tar_stage(const struct kh_build_opts *opts,
+		     struct kh_source_list *list, struct archive_parts *p,
+		     struct kh_buf *tar, struct kh_error *err)
 {
-	struct kh_xz_stats st = { 0 };
-	struct phase_clock clk;
-	struct kh_xz_opts xz;
-	struct kh_buf tar;
-	size_t nr, nr_blocks;
-	int ret;
-
 	if (collect_dirs(list, &p->dirs, &p->nr_dirs))
 		return kh_err_sys(err, ENOMEM, "cannot build the archive");
-	nr = p->nr_dirs + list->nr;
+	p->nr = p->nr_dirs + list->nr;
 	p->names = calloc(list->nr + 1, sizeof(*p->names));
-	p->entries = calloc(nr, sizeof(*p->entries));
-	p->offsets = calloc(nr + 1, sizeof(*p->offsets));
-	p->cuts = calloc(nr + 1, sizeof(*p->cuts));
+	p->entries = calloc(p->nr, sizeof(*p->entries));
+	p->offsets = calloc(p->nr + 1, sizeof(*p->offsets));
+	p->cuts = calloc(p->nr + 1, sizeof(*p->cuts));
 	if (!p->names || !p->entries || !p->offsets || !p->cuts ||
 	    make_entries(list, p->data, p->dirs, p->nr_dirs, p->names,
 			 p->entries))
 		return kh_err_sys(err, ENOMEM, "cannot build the archive");
-	kh_buf_init(&tar);
-	phase_start(&clk);
-	ret = kh_tar_write(p->entries, nr, opts->mtime, &tar, p->offsets, err);
-	if (ret)
-		goto out;
-	phase_note(opts, &clk, "tar");
-	parts_free_data(p, list->nr);
-	nr_blocks = kh_block_cuts_every(p->entries, p->offsets, nr,
+	return kh_tar_write(p->entries, p->nr, opts->mtime, tar, p->offsets,
+			    err);
+}
+
+/*
+ * Stage 4, xzblocks.c: blocks cut where the rule says, encoded on the
+ * pool (or taken from the cache), laid out as one xz stream.
+ */
+static int xz_stage(const struct kh_build_opts *opts, struct archive_parts *p,
+		    const struct kh_buf *tar, unsigned int threads,
+		    struct kh_cache *cache, struct kh_build_result *res,
+		    struct kh_error *err)
+{
+	struct kh_xz_stats st = { 0 };
+	struct kh_xz_opts xz;
+	size_t nr_blocks;
+	int ret;
+
+	nr_blocks = kh_block_cuts_every(p->entries, p->offsets, p->nr,
 					opts->block_entries, p->cuts);
 	xz_opts_for(opts, &xz);
 	if (opts->note) {
@@ -479,19 +485,16 @@ static int archive_sources(const struct kh_build_opts *opts,
 	xz.threads = threads;
 	xz.cache = cache;
 	xz.stats = &st;
-	ret = kh_xz_encode(tar.data, tar.len, p->cuts, nr_blocks, &xz,
+	ret = kh_xz_encode(tar->data, tar->len, p->cuts, nr_blocks, &xz,
 			   &res->xz, err);
-	phase_note(opts, &clk, "xz");
 	res->nr_dirs = p->nr_dirs;
-	res->tar_size = tar.len;
+	res->tar_size = tar->len;
 	res->nr_blocks = nr_blocks;
 	res->cache_hits = st.hits;
 	note(opts, "archived %zu entries (%zu directories), %zu bytes of tar in %zu xz blocks: %zu bytes",
-	     nr, p->nr_dirs, tar.len, nr_blocks, res->xz.len);
+	     p->nr, p->nr_dirs, tar->len, nr_blocks, res->xz.len);
 	if (!ret)
-		note_blocks(opts, &st, p->cuts, nr_blocks, tar.len);
-out:
-	kh_buf_release(&tar);
+		note_blocks(opts, &st, p->cuts, nr_blocks, tar->len);
 	return ret;
 }
 
@@ -565,6 +568,10 @@ static void take_snapshot_time(struct timespec *ts)
 	}
 }
 
+/*
+ * The pipeline of docs/design.md: collect (collect.c) -> read and strip
+ * (strip.c, on the pool) -> tar (tarball.c) -> xz blocks (xzblocks.c).
+ */
 int kh_build(const struct kh_build_opts *opts, struct kh_build_result *res,
 	     struct kh_error *err)
 {
@@ -573,11 +580,13 @@ int kh_build(const struct kh_build_opts *opts, struct kh_build_result *res,
 	struct kh_cache *cache = NULL;
 	struct phase_clock clk;
 	unsigned int threads, want;
+	struct kh_buf tar;
 	size_t i;
 	int ret;
 
 	memset(res, 0, sizeof(*res));
 	memset(&parts, 0, sizeof(parts));
+	kh_buf_init(&tar);
 	take_snapshot_time(&res->snapshot);
 	phase_start(&clk);
 	ret = kh_collect(opts, &list, err);
@@ -595,10 +604,16 @@ int kh_build(const struct kh_build_opts *opts, struct kh_build_result *res,
 	if (ret)
 		goto out;
 	phase_note(opts, &clk, "read + strip");
+	ret = tar_stage(opts, &list, &parts, &tar, err);
+	if (ret)
+		goto out;
+	phase_note(opts, &clk, "tar");
+	parts_free_data(&parts, list.nr);
 	threads = top_up(opts, threads, want);
 	res->threads = threads;
 	cache = open_cache(opts);
-	ret = archive_sources(opts, &list, &parts, threads, cache, res, err);
+	ret = xz_stage(opts, &parts, &tar, threads, cache, res, err);
+	phase_note(opts, &clk, "xz");
 	if (ret)
 		goto out;
 	for (i = 0; i < list.nr; i++) {
@@ -610,6 +625,7 @@ int kh_build(const struct kh_build_opts *opts, struct kh_build_result *res,
 	if (take_deps(&list, res))
 		ret = kh_err_sys(err, ENOMEM, "cannot record dependencies");
 out:
+	kh_buf_release(&tar);
 	kh_jobserver_release(opts->jobserver);
 	close_cache(opts, cache);
 	parts_release(&parts, list.nr);
