@@ -11,8 +11,8 @@ require xz zstd gzip python3 cc bc tar timeout
 # A hang bound, far above what any case takes (seconds); the sanitizer
 # build runs our scanning code several times slower.
 case ${B:-} in
-*-san) CEIL=${KH_HOSTILE_CEIL:-240} ;;
-*) CEIL=${KH_HOSTILE_CEIL:-60} ;;
+*-san) CEIL=${KH_HOSTILE_CEIL:-300} ;;
+*) CEIL=${KH_HOSTILE_CEIL:-120} ;;
 esac
 cd "$T" || exit 1
 
