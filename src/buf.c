@@ -13,6 +13,7 @@
 #include <lzma.h>
 
 #include "kheaders.h"
+#include "util.h"
 
 void kh_buf_init(struct kh_buf *buf)
 {
@@ -76,23 +77,32 @@ int kh_buf_addstr(struct kh_buf *buf, const char *s)
 	return kh_buf_append(buf, s, strlen(s));
 }
 
-int kh_buf_addf(struct kh_buf *buf, const char *fmt, ...)
+int kh_buf_vaddf(struct kh_buf *buf, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list again;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
 	if (n < 0)
 		return -EINVAL;
 	if (kh_buf_reserve(buf, (size_t)n))
 		return -ENOMEM;
-	va_start(ap, fmt);
 	vsnprintf((char *)buf->data + buf->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
 	buf->len += n;
 	return 0;
+}
+
+int kh_buf_addf(struct kh_buf *buf, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = kh_buf_vaddf(buf, fmt, ap);
+	va_end(ap);
+	return ret;
 }
 
 const char *kh_buf_str(const struct kh_buf *buf)

@@ -570,6 +570,36 @@ static int make_flags(struct kh_prepare_result *res)
 	return ret;
 }
 
+static const struct kh_prepare_opts *
+opts_or_defaults(const struct kh_prepare_opts *opts,
+		 struct kh_prepare_opts *defaults)
+{
+	if (opts)
+		return opts;
+	kh_prepare_opts_init(defaults);
+	return defaults;
+}
+
+/*
+ * Open (creating it when @create) and check the cache root @opts names;
+ * *@rootpath (the caller frees it) is set when a descriptor is returned.
+ */
+static int open_cache_root(const struct kh_prepare_opts *opts, bool create,
+			   char **rootpath, struct kh_error *err)
+{
+	int fd;
+
+	*rootpath = cache_root(opts, err);
+	if (!*rootpath)
+		return -(err->code ? err->code : ENOMEM);
+	fd = kh_prepare_root_open(*rootpath, create, err);
+	if (fd < 0) {
+		free(*rootpath);
+		*rootpath = NULL;
+	}
+	return fd;
+}
+
 int kh_prepare(const struct kh_prepare_opts *opts,
 	       struct kh_prepare_result *res, struct kh_error *err)
 {
@@ -579,18 +609,10 @@ int kh_prepare(const struct kh_prepare_opts *opts,
 	char *rootpath;
 	int rootfd, ret;
 
-	if (!opts) {
-		kh_prepare_opts_init(&defaults);
-		opts = &defaults;
-	}
-	rootpath = cache_root(opts, err);
-	if (!rootpath)
-		return -(err->code ? err->code : ENOMEM);
-	rootfd = kh_prepare_root_open(rootpath, true, err);
-	if (rootfd < 0) {
-		free(rootpath);
+	opts = opts_or_defaults(opts, &defaults);
+	rootfd = open_cache_root(opts, true, &rootpath, err);
+	if (rootfd < 0)
 		return rootfd;
-	}
 	ret = ctx_init(&c, opts, err);
 	c.rootfd = rootfd;
 	if (!ret)
@@ -803,22 +825,12 @@ int kh_prepare_gc(const struct kh_prepare_opts *opts,
 	int rootfd, lock, ret;
 
 	memset(res, 0, sizeof(*res));
-	if (!opts) {
-		kh_prepare_opts_init(&defaults);
-		opts = &defaults;
-	}
-	rootpath = cache_root(opts, err);
-	if (!rootpath)
-		return -(err->code ? err->code : ENOMEM);
-	rootfd = kh_prepare_root_open(rootpath, false, err);
-	if (rootfd == -ENOENT) {
-		free(rootpath);
-		return 0;
-	}
-	if (rootfd < 0) {
-		free(rootpath);
+	opts = opts_or_defaults(opts, &defaults);
+	rootfd = open_cache_root(opts, false, &rootpath, err);
+	if (rootfd == -ENOENT)
+		return 0;	/* no cache yet: nothing to collect */
+	if (rootfd < 0)
 		return rootfd;
-	}
 	ret = ctx_init(&c, opts, err);
 	lock = ret ? -1 : kh_prepare_lock(rootfd, err);
 	if (!ret && lock < 0 && lock != -ENOLCK)

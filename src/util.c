@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "util.h"
@@ -32,19 +31,7 @@ int kh_alloc_grow(void **v, size_t elem, size_t nr, size_t *alloc)
 int kh_buf_vadd_item(struct kh_buf *buf, const char *sep, const char *fmt,
 		     va_list ap)
 {
-	va_list again;
-	int n;
-
-	va_copy(again, ap);
-	n = vsnprintf(NULL, 0, fmt, again);
-	va_end(again);
-	if (n < 0)
-		return -EINVAL;
 	if (buf->len && kh_buf_addstr(buf, sep))
 		return -ENOMEM;
-	if (kh_buf_reserve(buf, (size_t)n))
-		return -ENOMEM;
-	vsnprintf((char *)buf->data + buf->len, (size_t)n + 1, fmt, ap);
-	buf->len += n;
-	return 0;
+	return kh_buf_vaddf(buf, fmt, ap);
 }

@@ -33,6 +33,10 @@ int kh_alloc_grow(void **v, size_t elem, size_t nr, size_t *alloc);
 	kh_grow_r_;							\
 })
 
+/* kh_buf_vaddf() - kh_buf_addf() with a va_list (buf.c). */
+int kh_buf_vaddf(struct kh_buf *buf, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
 /*
  * kh_buf_vadd_item() - append one formatted item to a list in @buf, after
  * @sep unless it is the first: the "what was tried" of extract and prepare.
