@@ -16,20 +16,9 @@
 #include <string.h>
 
 #include "kheaders.h"
+#include "fuzz_xz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static uint8_t *compress(const uint8_t *in, size_t len, size_t *out_len)
-{
-	size_t cap = len + len / 2 + 4096, pos = 0;
-	uint8_t *out = malloc(cap);
-
-	assert(out);
-	assert(lzma_easy_buffer_encode(0, LZMA_CHECK_CRC32, NULL, in, len,
-				       out, &pos, cap) == LZMA_OK);
-	*out_len = pos;
-	return out;
-}
 
 /* No header line of the patch may name a path patch(1) would leave by. */
 static int on_patch(size_t idx, const char *text, size_t len, void *ctx)
@@ -83,8 +72,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (split > size)
 		split = size;
 	if (xz) {
-		xa = compress(data, split, &la);
-		xb = compress(data + split, size - split, &lb);
+		xa = fuzz_xz_compress(data, split, &la);
+		xb = fuzz_xz_compress(data + split, size - split, &lb);
 	} else {	/* the tar reader takes plain tars too: faster */
 		xa = NULL;
 		xb = NULL;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "kheaders.h"
+#include "fuzz_xz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -88,18 +89,6 @@ static void check_scratch(void)
 	assert(n <= 1);
 }
 
-static uint8_t *compress(const uint8_t *in, size_t len, size_t *out_len)
-{
-	size_t cap = len + len / 2 + 4096, pos = 0;
-	uint8_t *out = malloc(cap);
-
-	assert(out);
-	assert(lzma_easy_buffer_encode(0, LZMA_CHECK_CRC32, NULL, in, len,
-				       out, &pos, cap) == LZMA_OK);
-	*out_len = pos;
-	return out;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct kh_error err;
@@ -118,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!size)
 		return 0;
 	if (data[0] & 1)
-		xz = compress(data + 1, size - 1, &len);
+		xz = fuzz_xz_compress(data + 1, size - 1, &len);
 	err.msg[0] = '\0';
 	ret = kh_unpack_to_dir(xz ? xz : data + 1, xz ? len : size - 1, box,
 			       &opts, &err);
