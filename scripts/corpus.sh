@@ -154,15 +154,7 @@ fetch() {
 	src=$cache/linux-source-6.1
 	obj=$cache/$hpkg
 	unpack_source 6.1
-	if [ ! -f "$obj/.kh-complete" ]; then
-		download "$hpkg"
-		tmp=$(mktemp -d "$cache/tmp.XXXXXX")
-		dpkg-deb -x "$cache/debs/${hpkg}"_*.deb "$tmp/deb"
-		rm -rf "$obj"
-		mv "$tmp/deb/usr/src/$hpkg" "$obj"
-		rm -rf "$tmp"
-		touch "$obj/.kh-complete"
-	fi
+	unpack_headers "$hpkg"
 	printf 'KH_SRCTREE=%s\nKH_OBJTREE=%s\nKH_HEADERS_PKG=%s\n' \
 		"$src" "$obj" "$hpkg" > "$cache/corpus.env"
 }
