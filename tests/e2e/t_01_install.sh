@@ -24,10 +24,15 @@ mini() {
 
 # whole SRC DIR: all of SRC, hard-linked (cheap), except the files the
 # installer replaces, which are real copies: it only ever renames new files
-# into place, so the corpus is never written.
+# into place, so the corpus is never written.  When the corpus is on another
+# file system (CI bind-mounts the cache into its fresh root), symbolic links
+# stand in for the hard links: diff -r follows them just the same.
 whole() {
 	local f
-	cp -al "$1" "$2"
+	if ! cp -al "$1" "$2" 2>/dev/null; then
+		rm -rf "$2"
+		cp -as "$(realpath "$1")" "$2"
+	fi
 	for f in $touched; do
 		rm -f "$2/$f"
 		cp -p "$1/$f" "$2/$f"
