@@ -79,6 +79,43 @@ static void err_set_path(struct kh_error *err, const char *path)
 	kh_one_line(err->path, sizeof(err->path));
 }
 
+/*
+ * A message is first written whole here (a path of PATH_MAX bytes, every
+ * byte of it escaped, and the sentence around it), then fitted into
+ * err->msg; on the stack, so a failure never allocates.
+ */
+#define MSG_SCRATCH (4 * KH_ERROR_PATH_MAX + KH_ERROR_MSG_MAX)
+
+/* A UTF-8 continuation byte: never the first or the last byte kept. */
+static bool utf8_inside(char c)
+{
+	return ((unsigned char)c & 0xc0) == 0x80;
+}
+
+/*
+ * Copy @text into @msg; a text too long keeps its head and its tail (the
+ * errno text, the cause) around "...", cut between characters.
+ */
+static void msg_fit(char *msg, size_t size, const char *text)
+{
+	static const char gap[] = "...";
+	size_t len = strlen(text), head, tail;
+
+	if (len < size) {
+		memcpy(msg, text, len + 1);
+		return;
+	}
+	tail = (size - sizeof(gap)) / 2;
+	head = size - sizeof(gap) - tail;
+	while (head && utf8_inside(text[head]))
+		head--;
+	while (tail && utf8_inside(text[len - tail]))
+		tail--;
+	memcpy(msg, text, head);
+	memcpy(msg + head, gap, sizeof(gap) - 1);
+	memcpy(msg + head + sizeof(gap) - 1, text + len - tail, tail + 1);
+}
+
 static int err_vset(struct kh_error *err, int code, bool sys,
 		    const char *path, const char *fmt, va_list ap)
 	__attribute__((format(printf, 5, 0)));
@@ -86,6 +123,7 @@ static int err_vset(struct kh_error *err, int code, bool sys,
 static int err_vset(struct kh_error *err, int code, bool sys,
 		    const char *path, const char *fmt, va_list ap)
 {
+	char text[MSG_SCRATCH];
 	size_t len;
 
 	if (code <= 0)
@@ -94,15 +132,16 @@ static int err_vset(struct kh_error *err, int code, bool sys,
 		return -code;
 	err->code = code;
 	err_set_path(err, path);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	kh_one_line(text, sizeof(text));
 	if (sys) {
 		char tmp[256];
 
-		len = strlen(err->msg);
-		snprintf(err->msg + len, sizeof(err->msg) - len, ": %s",
+		len = strlen(text);
+		snprintf(text + len, sizeof(text) - len, ": %s",
 			 strerror_r(code, tmp, sizeof(tmp)));
 	}
-	kh_one_line(err->msg, sizeof(err->msg));
+	msg_fit(err->msg, sizeof(err->msg), text);
 	return -code;
 }
 
@@ -154,19 +193,19 @@ int kh_err_sys_at(struct kh_error *err, int code, const char *path,
 
 void kh_err_prefix(struct kh_error *err, const char *fmt, ...)
 {
-	char old[sizeof(err->msg)];
+	char text[MSG_SCRATCH];
 	size_t len;
 	va_list ap;
 
 	if (!err)
 		return;
-	memcpy(old, err->msg, sizeof(old));
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	len = strlen(err->msg);
-	snprintf(err->msg + len, sizeof(err->msg) - len, ": %s", old);
-	kh_one_line(err->msg, sizeof(err->msg));
+	kh_one_line(text, sizeof(text));
+	len = strlen(text);
+	snprintf(text + len, sizeof(text) - len, ": %s", err->msg);
+	msg_fit(err->msg, sizeof(err->msg), text);
 }
 
 const char *kh_lzma_strerror(int lzma_ret_code)

@@ -23,18 +23,20 @@ extern "C" {
 #define KH_EXPORT __attribute__((visibility("default")))
 
 /*
- * Bounds of struct kh_error: a path as long as the kernel allows (PATH_MAX)
- * and a sentence around it; nothing longer is ever needed, so the struct
- * lives on any stack and a failure never allocates.
+ * Bounds of struct kh_error: @path as long as the kernel allows (PATH_MAX),
+ * so a caller can act on it; @msg is a sentence a person reads, so a
+ * message longer than KH_ERROR_MSG_MAX - 1 bytes (only ever one that quotes
+ * a path of kilobytes) keeps its beginning and its end, joined by "...".
+ * The struct lives on any stack and a failure never allocates.
  */
 #define KH_ERROR_PATH_MAX 4096
-#define KH_ERROR_MSG_MAX (KH_ERROR_PATH_MAX + 512)
+#define KH_ERROR_MSG_MAX 1024
 
 /*
  * struct kh_error - what went wrong, for the caller to print or act on.
  * @code: positive errno value (EINVAL for malformed input, ENOMEM, ...)
  * @path: the file the failure concerns, when it concerns one ("" else);
- *	control characters escaped
+ *	control characters escaped; whole, up to KH_ERROR_PATH_MAX - 1 bytes
  * @msg: complete one-line message, e.g.
  *	"cannot open 'include/linux/foo.h': No such file or directory"
  */

@@ -65,3 +65,46 @@ Test(error, very_long_message_is_truncated_not_overrun)
 	cr_assert_lt(strlen(err.msg), sizeof(err.msg));
 	cr_assert_null(strchr(err.msg, '\n'));
 }
+
+Test(error, long_path_whole_in_path_message_keeps_head_and_cause)
+{
+	static char path[KH_ERROR_PATH_MAX];
+	struct kh_error err;
+	size_t n;
+
+	memset(path, 'd', sizeof(path) - 1);
+	path[0] = '/';
+	memcpy(path + sizeof(path) - 8, "/deep.h", 8);
+	kh_err_sys_at(&err, ENAMETOOLONG, path, "cannot archive '%s'", path);
+	cr_assert_str_eq(err.path, path);
+	n = strlen(err.msg);
+	cr_assert_eq(n, sizeof(err.msg) - 1);
+	cr_assert_eq(strncmp(err.msg, "cannot archive '/ddd", 20), 0);
+	cr_assert_not_null(strstr(err.msg, "d...d"));
+	cr_assert_str_eq(err.msg + n - strlen("/deep.h': File name too long"),
+			 "/deep.h': File name too long");
+}
+
+Test(error, shortened_message_is_cut_between_utf8_characters)
+{
+	static char text[2 * KH_ERROR_MSG_MAX];
+	struct kh_error err;
+	size_t i, n;
+
+	for (i = 0; i + 2 < sizeof(text); i += 2)
+		memcpy(text + i, "\xc3\xa9", 2);	/* U+00E9, two bytes */
+	kh_err(&err, EINVAL, "x%s", text);
+	n = strlen(err.msg);
+	cr_assert_lt(n, sizeof(err.msg));
+	for (i = 0; i + 3 <= n; i++)
+		if (!memcmp(err.msg + i, "...", 3))
+			break;
+	cr_assert_lt(i + 3, n + 1);
+	cr_assert_neq((unsigned char)err.msg[i + 3] & 0xc0, 0x80);
+	cr_assert_eq((i - 1) % 2, 0, "the head ends after a whole character");
+}
+
+Test(error, the_struct_is_small)
+{
+	cr_assert_leq(sizeof(struct kh_error), KH_ERROR_PATH_MAX + 1024 + 64);
+}
