@@ -97,7 +97,8 @@ int kh_prepare_root_open(const char *path, bool create, struct kh_error *err);
 /*
  * kh_prepare_lock() - take the owner-only lock file of the root (blocking).
  * Return: its descriptor (close it to unlock), or a negative errno value
- * (-ENOLCK where locks are not supported: go on without).
+ * (-ENOLCK where locks are not supported, by the file system or by a
+ * kernel without FILE_LOCKING: go on without).
  */
 int kh_prepare_lock(int rootfd, struct kh_error *err);
 

@@ -610,11 +610,18 @@ int kh_prepare_lock(int rootfd, struct kh_error *err)
 			      "refusing the cache root's lock file: not a private file of ours");
 	}
 	while (flock(fd, LOCK_EX)) {
-		if (errno == EINTR)
+		int e = errno;
+
+		if (e == EINTR)
 			continue;
 		close(fd);
-		return errno == ENOLCK || errno == EOPNOTSUPP ? -ENOLCK :
-		       kh_err_sys(err, errno, "cannot lock the cache root");
+		/*
+		 * No locks on this file system, or a kernel built without
+		 * FILE_LOCKING (ENOSYS): entries are still made by rename,
+		 * so racing callers only repeat work.
+		 */
+		return e == ENOLCK || e == EOPNOTSUPP || e == ENOSYS ?
+		       -ENOLCK : kh_err_sys(err, e, "cannot lock the cache root");
 	}
 	return fd;
 }

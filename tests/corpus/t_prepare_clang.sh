@@ -8,6 +8,7 @@
 # compile, so the flags are shown to matter.  Prints the times of a first
 # and a cached call.  Needs clang and llc: their absence is a failure.
 source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../lib-bpf.sh"
 require clang llc
 
 if ! corpus_env; then
@@ -47,35 +48,7 @@ have=$(find "$D" -type f ! -name .kheaders-prepared | wc -l)
 	ok "all $files files unpacked, autoconf.h among them" ||
 	not_ok "files unpacked ($have of $files)"
 
-cat > trace.c <<'EOF'
-/* What a bcc tool reads: task, file, socket fields and pt_regs. */
-#include <uapi/linux/ptrace.h>
-#include <linux/sched.h>
-#include <linux/fs.h>
-#include <net/sock.h>
-
-int trace_open(struct pt_regs *ctx, struct file *f, struct sock *sk)
-{
-	struct task_struct *t = (struct task_struct *)PT_REGS_PARM1(ctx);
-	char comm[TASK_COMM_LEN];
-
-	__builtin_memcpy(comm, t->comm, sizeof(comm));
-	return t->tgid + f->f_flags + sk->__sk_common.skc_family + comm[0];
-}
-EOF
-# PT_REGS_PARM1 comes from libbpf/bcc's helpers; the x86 one is this.
-sed -i '1i #define PT_REGS_PARM1(x) ((x)->di)' trace.c
-
-# compile NAME FLAGS...: clang (host triple, IR) then llc -march=bpf.
-bpf_compile() {
-	clang -O2 -emit-llvm -c -nostdinc -isystem "$(clang -print-resource-dir)/include" \
-		"$@" -D__BPF_TRACING__ -D__TARGET_ARCH_x86 -Wno-unused-value \
-		-Wno-pointer-sign -Wno-address-of-packed-member \
-		-Wno-gnu-variable-sized-type-not-at-end -Wno-unknown-warning-option \
-		-fno-stack-protector -fno-asynchronous-unwind-tables \
-		-o trace.bc trace.c 2>cc.err &&
-		llc -march=bpf -filetype=obj -o trace.o trace.bc 2>>cc.err
-}
+bpf_write_trace "$T"
 
 read -r -a flags <<< "$("$KHEADERS" prepare --cache-dir "$T/cache" --print-flags)"
 [ "${flags[0]}" = -include ] && [ "${flags[1]}" = "$D/include/linux/kconfig.h" ] &&
@@ -83,8 +56,7 @@ read -r -a flags <<< "$("$KHEADERS" prepare --cache-dir "$T/cache" --print-flags
 	ok "--print-flags: bcc's order, x86 detected" ||
 	not_ok "--print-flags: bcc's order, x86 detected (${flags[*]})"
 rm -f trace.o
-if bpf_compile "${flags[@]}" && readelf -h trace.o | grep -q 'Linux BPF' &&
-   readelf -s trace.o | grep -q ' trace_open$'; then
+if bpf_compile "$T" "${flags[@]}" && bpf_object_ok "$T"; then
 	ok "a tracing program compiles to a BPF object with the flags"
 else
 	not_ok "a tracing program compiles to a BPF object with the flags"
@@ -95,7 +67,7 @@ nogen=()
 for f in "${flags[@]}"; do
 	case $f in */include/generated) ;; *) nogen+=("$f") ;; esac
 done
-bpf_compile "${nogen[@]}" && not_ok "without arch/x86/include/generated it fails" ||
+bpf_compile "$T" "${nogen[@]}" && not_ok "without arch/x86/include/generated it fails" ||
 	ok "without arch/x86/include/generated it fails"
-bpf_compile "${flags[@]:2}" && not_ok "without -include kconfig.h it fails" ||
+bpf_compile "$T" "${flags[@]:2}" && not_ok "without -include kconfig.h it fails" ||
 	ok "without -include kconfig.h it fails"

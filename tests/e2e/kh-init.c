@@ -7,21 +7,32 @@
  * reboots (qemu -no-reboot then exits).  Run on the host with a path it
  * prints the same line for that file, which is how the SHA-256 code is
  * checked against sha256sum(1).  Built with gcc -static; no other libraries.
+ *
+ * When the initramfs carries a static kheaders as /kheaders, the guest
+ * first runs `kheaders prepare` the way a tracer would, before anything
+ * loaded the module: twice (the second call finds the cached tree) and once
+ * with --print-flags, each as a "KH-E2E prepare ..." line.  The guest has no
+ * modprobe; prepare is pointed at this program (KHEADERS_MODPROBE=/init),
+ * which as "modprobe -q [-r] kheaders" loads /kheaders.ko or removes it.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 
 #define KH_ATTR "/sys/kernel/kheaders.tar.xz"
 #define KH_MODULE "/kheaders.ko"
+#define KH_TOOL "/kheaders"
 
 struct sha256 {
 	uint32_t h[8];
@@ -183,6 +194,8 @@ static void kh_console(void)
 		mknod("/dev/console", S_IFCHR | 0600, makedev(5, 1));
 		fd = open("/dev/console", O_RDWR);
 	}
+	/* prepare runs modprobe with its output sent to /dev/null. */
+	mknod("/dev/null", S_IFCHR | 0666, makedev(1, 3));
 	if (fd < 0)
 		return;
 	dup2(fd, 0);
@@ -192,23 +205,115 @@ static void kh_console(void)
 		close(fd);
 }
 
-static void kh_load_module(void)
+/* Load /kheaders.ko; 0, or -1 after saying why. */
+static int kh_insmod(void)
 {
-	int fd = open(KH_MODULE, O_RDONLY);
+	int fd = open(KH_MODULE, O_RDONLY), ret;
 
 	if (fd < 0)
-		return;
-	if (syscall(SYS_finit_module, fd, "", 0) != 0)
-		fprintf(stderr, "KH-E2E error: cannot load '%s': %s\n", KH_MODULE,
-		       strerror(errno));
-	else
-		printf("KH-E2E loaded %s\n", KH_MODULE);
+		return -1;
+	ret = syscall(SYS_finit_module, fd, "", 0);
+	if (ret)
+		fprintf(stderr, "KH-E2E error: cannot load '%s': %s\n",
+			KH_MODULE, strerror(errno));
 	close(fd);
+	return ret ? -1 : 0;
+}
+
+static void kh_load_module(void)
+{
+	if (access(KH_MODULE, F_OK))
+		return;
+	if (!kh_insmod())
+		printf("KH-E2E loaded %s\n", KH_MODULE);
+}
+
+/* "modprobe -q kheaders" and "modprobe -q -r kheaders", for prepare. */
+static int kh_modprobe(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[2], "kheaders"))
+		return kh_insmod() ? 1 : 0;
+	if (argc == 4 && !strcmp(argv[2], "-r") && !strcmp(argv[3], "kheaders")) {
+		if (!syscall(SYS_delete_module, "kheaders", O_NONBLOCK))
+			return 0;
+		fprintf(stderr, "KH-E2E error: cannot remove kheaders: %s\n",
+			strerror(errno));
+	}
+	return 1;
+}
+
+static long kh_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+/*
+ * One `kheaders prepare -v [FLAG]` call; its first line of output, its exit
+ * status and the time it took go on one line.
+ */
+static void kh_prepare(int call, const char *flag)
+{
+	char out[8192];
+	size_t len = 0;
+	ssize_t n;
+	long t0 = kh_now_ms();
+	int pfd[2], status = -1;
+	pid_t pid;
+
+	if (pipe(pfd))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		close(pfd[0]);
+		close(pfd[1]);
+		setenv("KHEADERS_MODPROBE", "/init", 1);
+		execl(KH_TOOL, "kheaders", "prepare", "-v", flag, (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while (pid > 0 && (n = read(pfd[0], out + len, sizeof(out) - 1 - len)) > 0)
+		len += n;
+	close(pfd[0]);
+	out[len] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	printf("KH-E2E prepare call=%d exit=%d ms=%ld %s=%s\n", call,
+	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+	       kh_now_ms() - t0, flag ? "flags" : "dir", out);
+	if (!flag && out[0] == '/') {
+		char path[4096 + 64];
+
+		snprintf(path, sizeof(path), "%s/include/linux/kconfig.h", out);
+		printf("KH-E2E prepared call=%d kconfig.h=%s", call,
+		       access(path, R_OK) ? "missing" : "yes");
+		snprintf(path, sizeof(path), "%s/include/generated/autoconf.h", out);
+		printf(" autoconf.h=%s sysfs=%s\n",
+		       access(path, R_OK) ? "missing" : "yes",
+		       access(KH_ATTR, F_OK) ? "absent" : "present");
+	}
+}
+
+static void kh_prepare_all(void)
+{
+	if (access(KH_TOOL, X_OK))
+		return;
+	mkdir("/proc", 0755);
+	mount("proc", "/proc", "proc", 0, NULL);
+	kh_prepare(1, NULL);
+	kh_prepare(2, NULL);
+	kh_prepare(3, "--print-flags");
 }
 
 int main(int argc, char **argv)
 {
 	if (getpid() != 1) {
+		if (argc >= 3 && !strcmp(argv[1], "-q"))
+			return kh_modprobe(argc, argv);
 		if (argc != 2) {
 			fprintf(stderr, "usage: kh-init FILE\n");
 			return 2;
@@ -221,6 +326,7 @@ int main(int argc, char **argv)
 	if (mount("sysfs", "/sys", "sysfs", 0, NULL) != 0)
 		fprintf(stderr, "KH-E2E error: cannot mount sysfs: %s\n",
 		       strerror(errno));
+	kh_prepare_all();
 	kh_load_module();
 	kh_report(KH_ATTR);
 	fflush(stdout);

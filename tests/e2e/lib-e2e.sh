@@ -21,8 +21,11 @@ export KBUILD_BUILD_TIMESTAMP='2024-01-01 00:00:00 UTC'
 export KBUILD_BUILD_USER=kheaders KBUILD_BUILD_HOST=e2e KBUILD_BUILD_VERSION=1
 export LC_ALL=C TZ=UTC
 
-# What booting the test kernel needs, on top of tinyconfig.
+# What booting the test kernel needs, on top of tinyconfig; FUTEX and
+# FILE_LOCKING for the static `kheaders prepare` the guest runs (threads,
+# the cache root's lock), as on any distribution kernel.
 E2E_BOOT_OPTS="64BIT PRINTK TTY SERIAL_8250 SERIAL_8250_CONSOLE BLK_DEV_INITRD BINFMT_ELF SYSFS PROC_FS"
+E2E_BOOT_OPTS="$E2E_BOOT_OPTS FUTEX FILE_LOCKING"
 
 # Source files not copied from the corpus: other architectures' code and
 # big driver trees tinyconfig never builds.  Kconfig and Makefiles stay, so
@@ -98,13 +101,14 @@ e2e_configure() {
 		opts+=(-e "$o")
 	done
 	if [ "$ikh" = m ]; then
-		opts+=(-e MODULES -m IKHEADERS)
+		# MODULE_UNLOAD: prepare unloads the module it loaded.
+		opts+=(-e MODULES -e MODULE_UNLOAD -m IKHEADERS)
 	else
 		opts+=(-e IKHEADERS)
 	fi
 	"$src/scripts/config" --file "$obj/.config" "${opts[@]}" || return 1
 	"${mk[@]}" olddefconfig >> "$obj.config.log" 2>&1 || return 1
-	for o in $E2E_BOOT_OPTS; do
+	for o in $E2E_BOOT_OPTS $([ "$ikh" = m ] && echo MODULE_UNLOAD); do
 		grep -qx "CONFIG_$o=y" "$obj/.config" ||
 			{ echo "# CONFIG_$o did not stay =y"; return 1; }
 	done
@@ -117,9 +121,12 @@ e2e_configure() {
 e2e_build() {
 	local src=$1 obj=$2 ikh=$3 t0 rc
 	shift 3
-	if [ ! -f "$obj/.kh-e2e-configured" ]; then
+	# Configured once per set of options: a tree cached by an older
+	# checkout with other options is configured again.
+	local sig="$E2E_BOOT_OPTS ikh=$ikh"
+	if [ "$(cat "$obj/.kh-e2e-configured" 2>/dev/null)" != "$sig" ]; then
 		e2e_configure "$src" "$obj" "$ikh" || return 1
-		touch "$obj/.kh-e2e-configured"
+		echo "$sig" > "$obj/.kh-e2e-configured"
 	fi
 	t0=$(date +%s)
 	e2e_make "$src" "$obj" "$@" > "$obj.log" 2>&1
@@ -146,22 +153,82 @@ e2e_make() {
 }
 
 # e2e_initrd OUT [MODULE]: newc initramfs with kh-init as /init (and the
-# module as /kheaders.ko).
+# module as /kheaders.ko; with E2E_GUEST_TOOL set, that static kheaders as
+# /kheaders, which kh-init runs as `kheaders prepare`).
 e2e_initrd() {
 	local out=$1 mod=${2:-} st
 	st=$(mktemp -d "$T/initrd.XXXXXX")
 	cp "$E2E_INIT" "$st/init"
 	[ -z "$mod" ] || cp "$mod" "$st/kheaders.ko"
+	[ -z "${E2E_GUEST_TOOL:-}" ] || cp "$E2E_GUEST_TOOL" "$st/kheaders"
 	(cd "$st" && ls | cpio --quiet -o -H newc -R 0:0) > "$out"
 }
 
+# e2e_static_tool: a statically linked kheaders for the guest (scripts/
+# static-kheaders.sh, from the objects of this build), path on stdout.
+e2e_static_tool() {
+	local out=${B:-$TOP/build}/e2e/kheaders-static
+	if [ ! -x "$out" ] || [ "$out" -ot "$KHEADERS" ]; then
+		mkdir -p "$(dirname "$out")"
+		"$TOP/scripts/static-kheaders.sh" "${B:-$TOP/build}" "$out" > /dev/null ||
+			return 1
+	fi
+	echo "$out"
+}
+
 # e2e_boot KERNEL INITRD LOG: boot under qemu (bounded by a timeout); the
-# console goes to LOG.  Fails when qemu fails or times out.
+# console goes to LOG.  Fails when qemu fails or times out.  512 MiB: the
+# initramfs with a static kheaders (40 MB) and the headers it unpacks.
 e2e_boot() {
 	local kernel=$1 initrd=$2 log=$3
 	timeout "$E2E_BOOT_TIMEOUT" qemu-system-x86_64 -nographic -no-reboot \
-		-accel "${KH_E2E_ACCEL:-tcg}" -m 256 -kernel "$kernel" -initrd "$initrd" \
+		-accel "${KH_E2E_ACCEL:-tcg}" -m 512 -kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1" < /dev/null > "$log" 2>&1
+}
+
+# e2e_check_prepare NAME LOG ARCHIVE y|m: what `kheaders prepare` did in the
+# guest (kh-init's "KH-E2E prepare" lines): the first call unpacked the
+# archive the kernel serves into /var/cache/kheaders/<its sha256>, the second
+# found the same directory, --print-flags names it; =m: prepare loaded the
+# module and unloaded it again.
+e2e_check_prepare() {
+	local name=$1 log=$2 ar=$3 ikh=$4 dir l1 l2 l3 p1
+	dir=/var/cache/kheaders/$(sha256 "$ar")
+	l1=$(tr -d '\r' < "$log" | grep -m1 '^KH-E2E prepare call=1 ')
+	l2=$(tr -d '\r' < "$log" | grep -m1 '^KH-E2E prepare call=2 ')
+	l3=$(tr -d '\r' < "$log" | grep -m1 '^KH-E2E prepare call=3 ')
+	p1=$(tr -d '\r' < "$log" | grep -m1 '^KH-E2E prepared call=1 ')
+	echo "# guest: $l1"
+	echo "# guest: $l2"
+	echo "# guest: $p1"
+	echo "# guest: ${l3:0:400}"
+	[ "$(field exit "$l1")" = 0 ] && [ "$(field dir "$l1")" = "$dir" ] &&
+		ok "$name: prepare in the guest unpacked the served archive into $dir" ||
+		{ not_ok "$name: prepare in the guest (want exit=0 dir=$dir)"
+		  tr -d '\r' < "$log" | grep -i 'kheaders\|KH-E2E' | head -8 | sed 's/^/#   /'; }
+	[ "$(field exit "$l2")" = 0 ] && [ "$(field dir "$l2")" = "$dir" ] &&
+		ok "$name: a second prepare in the guest gives the same directory" ||
+		not_ok "$name: second prepare in the guest"
+	local from=sysfs
+	[ "$ikh" = y ] || from=module
+	tr -d '\r' < "$log" | grep -q "^kheaders: '.*' ($from, sha256 [0-9a-f]*): unpacked into '$dir'$" &&
+		tr -d '\r' < "$log" | grep -q "^kheaders: '.*' ($from, sha256 [0-9a-f]*): using '$dir'$" &&
+		ok "$name: the archive came from the $from; the first call unpacked, the second used the cache" ||
+		not_ok "$name: prepare -v did not say '($from, ...): unpacked into', then 'using'"
+	[ "$(field kconfig.h "$p1")" = yes ] && [ "$(field autoconf.h "$p1")" = yes ] &&
+		ok "$name: the prepared tree has include/linux/kconfig.h and generated/autoconf.h" ||
+		not_ok "$name: the prepared tree lacks kconfig.h or autoconf.h"
+	grep -qF -- "-include $dir/include/linux/kconfig.h" <<<"$l3" &&
+		grep -qF -- "-I$dir/arch/x86/include/generated" <<<"$l3" &&
+		[ "$(field exit "$l3")" = 0 ] &&
+		ok "$name: --print-flags in the guest names the prepared tree" ||
+		not_ok "$name: --print-flags in the guest"
+	if [ "$ikh" = m ]; then
+		tr -d '\r' < "$log" | grep -q 'loaded the kheaders module and unloaded it again' &&
+			[ "$(field sysfs "$p1")" = absent ] &&
+			ok "$name: prepare loaded the module and unloaded it again" ||
+			not_ok "$name: prepare did not load and unload the module (sysfs $(field sysfs "$p1"))"
+	fi
 }
 
 # e2e_boot_line LOG: the "KH-E2E size=..." line kh-init printed.

@@ -4,9 +4,10 @@
 # O= build of bzImage (tinyconfig + boot options + IKHEADERS=y), booted
 # under qemu; the archive read from /sys/kernel/kheaders.tar.xz in the guest
 # equals kernel/kheaders_data.tar.xz and what `kheaders extract` finds in
-# vmlinux and bzImage.
+# vmlinux and bzImage; `kheaders prepare` in the guest unpacks it from sysfs.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/lib-e2e.sh"
+source "$(dirname "$0")/../lib-bpf.sh"
 
 e2e_setup || { not_ok "builtin: e2e setup"; exit 0; }
 if e2e_prepare_src "$W/src"; then
@@ -44,7 +45,9 @@ else
 fi
 echo "# archive: $(fsize "$ar") bytes, sha256 $(sha256 "$ar")"
 
-e2e_initrd "$T/initrd" || not_ok "builtin: initramfs"
+# The guest also runs a static `kheaders prepare` (from sysfs).
+guest_tool=$(e2e_static_tool) || not_ok "builtin: static kheaders for the guest (scripts/static-kheaders.sh)"
+E2E_GUEST_TOOL=$guest_tool e2e_initrd "$T/initrd" || not_ok "builtin: initramfs"
 e2e_boot "$obj/arch/x86/boot/bzImage" "$T/initrd" "$obj.boot.log"
 rc=$?
 [ "$rc" = 0 ] && ok "builtin: qemu boot ended by the guest's reboot" ||
@@ -65,6 +68,19 @@ else
 	[ "$(field bounds "$line")" = ok ] &&
 		ok "builtin: reads at and past the end are bounded" ||
 		not_ok "builtin: reads at or past the end not bounded"
+fi
+e2e_check_prepare builtin "$obj.boot.log" "$ar" y
+# On the host, what a tracer does with it: the same archive prepared, and a
+# tracing program compiled against it with --print-flags (tests/lib-bpf.sh).
+require clang llc
+read -r -a flags <<< "$("$KHEADERS" prepare --from "$ar" --cache-dir "$T/prepared" --print-flags 2>"$T/prep.err")"
+bpf_write_trace "$T"
+if [ "${flags[1]:-}" = "$T/prepared/$(sha256 "$ar")/include/linux/kconfig.h" ] &&
+   bpf_compile "$T" "${flags[@]}" && bpf_object_ok "$T"; then
+	ok "builtin: on the host, a tracing program compiles to BPF against the booted kernel's archive (--print-flags)"
+else
+	not_ok "builtin: on the host, a tracing program against the booted kernel's archive"
+	cat "$T/prep.err" "$T/cc.err" 2>/dev/null | head -10 | sed 's/^/#   /'
 fi
 extract_same "builtin: kheaders extract vmlinux = archive" "$obj/vmlinux" "$ar"
 extract_same "builtin: kheaders extract bzImage = archive" "$obj/arch/x86/boot/bzImage" "$ar"

@@ -3,7 +3,8 @@
 # Step 3: the same configuration with IKHEADERS=m and MODULES=y builds
 # kernel/kheaders.ko; `kheaders extract` finds the archive in the .ko and in
 # an xz-compressed copy; modinfo shows a sane module; and the module, loaded
-# by the initramfs /init in a booted kernel, serves the same bytes.
+# by the initramfs /init in a booted kernel, serves the same bytes; before
+# that, `kheaders prepare` in the guest loads the module and unloads it.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/lib-e2e.sh"
 
@@ -48,7 +49,10 @@ fi
 	ok "module: the archive is not built into vmlinux" ||
 	not_ok "module: vmlinux holds kernel_headers_data with IKHEADERS=m"
 
-e2e_initrd "$T/initrd" "$ko" || not_ok "module: initramfs"
+# The guest first runs a static `kheaders prepare`, which loads the
+# module itself and unloads it; then /init loads it for the sysfs checks.
+guest_tool=$(e2e_static_tool) || not_ok "module: static kheaders for the guest (scripts/static-kheaders.sh)"
+E2E_GUEST_TOOL=$guest_tool e2e_initrd "$T/initrd" "$ko" || not_ok "module: initramfs"
 e2e_boot "$obj/arch/x86/boot/bzImage" "$T/initrd" "$obj.boot.log"
 rc=$?
 [ "$rc" = 0 ] && ok "module: qemu boot ended by the guest's reboot" ||
@@ -63,3 +67,4 @@ echo "# booted kernel (module) says: ${line:-nothing}"
 	[ "$(field bounds "$line")" = ok ] &&
 	ok "module: sysfs size and sha256 from the loaded module = archive" ||
 	not_ok "module: sysfs read through the module differs from the archive"
+e2e_check_prepare module "$obj.boot.log" "$ar" m
