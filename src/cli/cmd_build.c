@@ -226,8 +226,11 @@ static void write_manifest(const struct build_args *a, const char *settings,
 	inputs = calloc(res->nr_deps + nr_watch + 1, sizeof(*inputs));
 	if (!inputs)
 		goto out;
-	memcpy(inputs, res->deps, res->nr_deps * sizeof(*inputs));
-	memcpy(inputs + res->nr_deps, watch, nr_watch * sizeof(*inputs));
+	/* memcpy() from NULL is undefined even for 0 bytes (--profile uapi). */
+	if (res->nr_deps)
+		memcpy(inputs, res->deps, res->nr_deps * sizeof(*inputs));
+	if (nr_watch)
+		memcpy(inputs + res->nr_deps, watch, nr_watch * sizeof(*inputs));
 	if (kh_manifest_write(a->manifest, settings, &res->snapshot, inputs,
 			      res->nr_deps + nr_watch, outputs, a->out_inodes,
 			      a->depfile ? 2 : 1, &err) && a->verbose)
