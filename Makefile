@@ -213,8 +213,7 @@ docs/kheaders.1: $(MAN_PARTS)
 # `make fuzz [FUZZ_SECONDS=N] [FUZZ_TARGETS="strip image"]` builds the
 # libFuzzer harnesses tests/fuzz/fuzz_<name>.c with clang, ASan and UBSan
 # into build-fuzz/ and runs each for N seconds on its seed corpus (after
-# replaying tests/fuzz/regress/<name>/).  A harness whose module is not in
-# the tree yet is left out.  `make check SANITIZE=1` runs the suites on the
+# replaying tests/fuzz/regress/<name>/).  `make check SANITIZE=1` runs the suites on the
 # ASan+UBSan build with the options below.
 #
 # `make fuzz FUZZ_FAST=1` is the mode for long runs (millions of
@@ -233,10 +232,8 @@ FUZZ_B       := build-fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		-fno-omit-frame-pointer
 endif
-FUZZ_NEEDS   := image:src/scan.h scan:src/scan.h unpack:src/unpack.h
-fuzz_ready    = $(if $(filter $(1):%,$(FUZZ_NEEDS)),$(wildcard $(patsubst $(1):%,%,$(filter $(1):%,$(FUZZ_NEEDS)))),ok)
 FUZZ_ALL     := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_TARGETS ?= $(foreach n,$(FUZZ_ALL),$(if $(call fuzz_ready,$(n)),$(n)))
+FUZZ_TARGETS ?= $(FUZZ_ALL)
 
 ifeq ($(SANITIZE),1)
 export ASAN_OPTIONS ?= detect_leaks=1:exitcode=99:verify_asan_link_order=0

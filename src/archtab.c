@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "util.h"
 
 #ifndef EM_ARC_COMPACT2
 #define EM_ARC_COMPACT2 195
@@ -131,7 +132,6 @@ static const struct kh_embed_arch archtab[] = {
 	  .about = "Nios II (untested here)" },
 };
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ARCHTAB_LEN ARRAY_SIZE(archtab)
 
 /* Names that need CONFIG_64BIT or the byte order to mean one target. */

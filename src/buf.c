@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <lzma.h>
-
 #include "kheaders.h"
 #include "util.h"
 
@@ -110,12 +108,10 @@ const char *kh_buf_str(const struct kh_buf *buf)
 	return buf->alloc ? (const char *)buf->data : "";
 }
 
-const char *kh_version(void)
+int kh_buf_vadd_item(struct kh_buf *buf, const char *sep, const char *fmt,
+		     va_list ap)
 {
-	return KH_VERSION;
-}
-
-const char *kh_lzma_version(void)
-{
-	return lzma_version_string();
+	if (buf->len && kh_buf_addstr(buf, sep))
+		return -ENOMEM;
+	return kh_buf_vaddf(buf, fmt, ap);
 }

@@ -667,7 +667,7 @@ static int check_required(struct kh_source_list *list, struct kh_error *err)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(required); i++)
 		if (!find_source(list, required[i]))
 			return kh_err_at(err, ENOENT, required[i],
 				      "'%s' is missing from the trees (is the object tree configured?)",

@@ -498,7 +498,7 @@ static int diff_fetch_one(const struct kh_entry *e, void *ctx)
 	if (lo >= hi || !diff_wants(&f->res->items[mid], f->side_b))
 		return 0;
 	i = mid - f->lo;
-	f->bufs[i].len = 0;
+	kh_buf_setlen(&f->bufs[i], 0);
 	f->too_big[i] = false;
 	if (e->type != KH_ENTRY_FILE)
 		return 0;
@@ -573,8 +573,8 @@ static int diff_item_patch(const struct kh_diff_item *it,
 	const char *an, *bn;
 	int ret;
 
-	t->aname.len = 0;
-	t->bname.len = 0;
+	kh_buf_setlen(&t->aname, 0);
+	kh_buf_setlen(&t->bname, 0);
 	ret = diff_patch_name(&t->aname, "a/", has_a ? path : NULL);
 	if (!ret)
 		ret = diff_patch_name(&t->bname, "b/", has_b ? path : NULL);
@@ -655,7 +655,7 @@ static int diff_pass_emit(const struct diff_pass *p, size_t lo, size_t hi,
 		ret = diff_check_patch_name(it->path, p->err);
 		if (ret)
 			break;
-		out.len = 0;
+		kh_buf_setlen(&out, 0);
 		ret = diff_item_patch(it, &t, p->context, &out);
 		if (ret) {
 			ret = kh_err_sys_at(p->err, ENOMEM, it->path,

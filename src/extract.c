@@ -49,7 +49,7 @@ static const char *const found_names[] = {
 
 const char *kh_found_by_name(enum kh_found_by how)
 {
-	if ((unsigned int)how >= sizeof(found_names) / sizeof(found_names[0]))
+	if ((unsigned int)how >= ARRAY_SIZE(found_names))
 		return "unknown";
 	return found_names[how];
 }

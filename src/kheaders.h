@@ -980,7 +980,7 @@ enum kh_prepare_from {
  * struct kh_prepare_opts - what kh_prepare() and kh_prepare_gc() use;
  * kh_prepare_opts_init() sets the defaults (all NULL or zero).
  * @from: the source; KH_PREPARE_AUTO tries them in the order above
- * @file: for KH_PREPARE_FILE, anything kh_extract_archive() reads
+ * @file: for KH_PREPARE_FILE, anything kh_extract() reads
  * @cache_dir: the cache root; NULL: /var/cache/kheaders for root, else
  *	$XDG_CACHE_HOME/kheaders or ~/.cache/kheaders
  * @root: prefix of /sys, /boot and /lib/modules (a mounted system image,

@@ -20,6 +20,7 @@
 #include <archive_entry.h>
 
 #include "error.h"
+#include "util.h"
 #include "listing.h"
 #include "path.h"
 #include "tarread.h"
@@ -40,7 +41,7 @@ static const char *const type_names[] = {
 
 const char *kh_entry_type_name(enum kh_entry_type type)
 {
-	if ((unsigned int)type >= sizeof(type_names) / sizeof(type_names[0]))
+	if ((unsigned int)type >= ARRAY_SIZE(type_names))
 		return "unknown";
 	return type_names[type];
 }
@@ -221,7 +222,7 @@ static int listing_readlink(struct listing_walk *w, const char *path,
 	ssize_t n;
 
 	for (;;) {
-		w->link.len = 0;
+		kh_buf_setlen(&w->link, 0);
 		if (kh_buf_reserve(&w->link, want + 1))
 			return kh_err_sys_at(w->err, ENOMEM, path,
 					     "cannot read '%s'",
@@ -234,7 +235,7 @@ static int listing_readlink(struct listing_walk *w, const char *path,
 			break;
 		want *= 2;
 	}
-	w->link.data[n] = 0;
+	kh_buf_setlen(&w->link, (size_t)n);
 	return 0;
 }
 

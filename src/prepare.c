@@ -165,7 +165,7 @@ static int read_candidate(struct prepare_ctx *c, const char *path,
 		c->xz = raw;
 		return 0;
 	}
-	c->xz.len = 0;
+	kh_buf_setlen(&c->xz, 0);
 	ret = prepare_read_archive(raw.data, raw.len,
 				   strcmp(path, "-") ? path : "<stdin>",
 				   &c->xz, err);
@@ -302,7 +302,7 @@ static int try_image(struct prepare_ctx *c)
 	snprintf(path, sizeof(path), "%s/lib/modules/%s/vmlinuz", c->root,
 		 c->release);
 	ret = try_file(c, path, KH_PREPARE_IMAGE);
-	for (i = 0; !ret && i < sizeof(module_files) / sizeof(*module_files);
+	for (i = 0; !ret && i < ARRAY_SIZE(module_files);
 	     i++) {
 		snprintf(path, sizeof(path), "%s/lib/modules/%s/%s/%s",
 			 c->root, c->release, MODULE_DIR, module_files[i]);
@@ -558,7 +558,7 @@ static int make_flags(struct kh_prepare_result *res)
 		ret = add_flag(res, res->dir, "/include/linux/kconfig.h", "");
 	if (!ret)
 		ret = add_flag(res, "-D__KERNEL__", "", "");
-	for (i = 0; !ret && i < sizeof(dirs) / sizeof(*dirs); i++) {
+	for (i = 0; !ret && i < ARRAY_SIZE(dirs); i++) {
 		if (dirs[i].arch && !res->arch)
 			continue;
 		snprintf(base, sizeof(base), "-I%s/%s%s%s", res->dir,

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "util.h"
 #include "kheaders.h"
 
 /* What a lexer pass carries; out may equal in, and w <= r always holds. */
@@ -534,7 +535,7 @@ static const char *const strip_mode_names[] = {
 
 const char *kh_strip_mode_name(enum kh_strip_mode mode)
 {
-	if ((unsigned int)mode >= sizeof(strip_mode_names) / sizeof(*strip_mode_names))
+	if ((unsigned int)mode >= ARRAY_SIZE(strip_mode_names))
 		return "unknown";
 	return strip_mode_names[mode];
 }
@@ -543,7 +544,7 @@ int kh_strip_mode_parse(const char *s)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(strip_mode_names) / sizeof(*strip_mode_names); i++)
+	for (i = 0; i < ARRAY_SIZE(strip_mode_names); i++)
 		if (!strcmp(s, strip_mode_names[i]))
 			return (int)i;
 	return -1;

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "listing.h"
 #include "textdiff.h"
 #include "util.h"
 

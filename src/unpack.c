@@ -27,7 +27,6 @@
 #include "util.h"
 #include "tarread.h"
 #include "path.h"
-#include "unpack.h"
 
 #define ENTRY_COST 512
 #define UNTRUSTED_DIR "a directory on its path is not yours or is writable by others"

@@ -27,11 +27,3 @@ int kh_alloc_grow(void **v, size_t elem, size_t nr, size_t *alloc)
 	*alloc = want;
 	return 0;
 }
-
-int kh_buf_vadd_item(struct kh_buf *buf, const char *sep, const char *fmt,
-		     va_list ap)
-{
-	if (buf->len && kh_buf_addstr(buf, sep))
-		return -ENOMEM;
-	return kh_buf_vaddf(buf, fmt, ap);
-}

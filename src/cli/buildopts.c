@@ -69,7 +69,7 @@ static const char *srcarch_of(const char *arch)
 	};
 	size_t i;
 
-	for (i = 0; arch && i < sizeof(map) / sizeof(map[0]); i++)
+	for (i = 0; arch && i < ARRAY_SIZE(map); i++)
 		if (!strcmp(arch, map[i][0]))
 			return map[i][1];
 	return arch;

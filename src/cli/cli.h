@@ -13,6 +13,9 @@
 
 #define EXIT_USAGE 2
 
+/* The command line's own copy: it sees kheaders.h alone, not util.h. */
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 int cmd_build(int argc, char **argv);
 int cmd_embed(int argc, char **argv);
 int cmd_extract(int argc, char **argv);

@@ -64,11 +64,11 @@ static bool diff_parse_ignore(const char *list, unsigned int *mask)
 
 	while (*p) {
 		len = strcspn(p, ",");
-		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(names); i++)
 			if (strlen(names[i].name) == len &&
 			    !strncmp(names[i].name, p, len))
 				break;
-		if (i == sizeof(names) / sizeof(names[0]))
+		if (i == ARRAY_SIZE(names))
 			return false;
 		*mask |= names[i].bit;
 		p += len + (p[len] == ',');
@@ -106,7 +106,7 @@ static void diff_print_item(struct diff_cli *dc, size_t idx)
 	};
 	int ret;
 
-	dc->line.len = 0;
+	kh_buf_setlen(&dc->line, 0);
 	ret = kh_buf_addstr(&dc->line, kinds[it->kind]);
 	ret = ret ? ret : cli_quote_name(&dc->line, it->path);
 	if (!ret && it->kind == KH_DIFF_CHANGED) {

@@ -90,7 +90,7 @@ static int list_entry(const struct kh_entry *e, void *ctx)
 	struct list_ctx *lc = ctx;
 	int ret;
 
-	lc->line.len = 0;
+	kh_buf_setlen(&lc->line, 0);
 	if (lc->format == LIST_JSON)
 		ret = list_json(lc, e);
 	else if (lc->format == LIST_LONG)
@@ -119,7 +119,7 @@ static int list_run(const char *input, struct list_ctx *lc)
 	if (ret)
 		goto out_fail;
 	if (lc->format == LIST_JSON) {
-		lc->line.len = 0;
+		kh_buf_setlen(&lc->line, 0);
 		if (kh_buf_addstr(&lc->line, "{\n  ") ||
 		    list_json_name(&lc->line, "input", input) ||
 		    kh_buf_addstr(&lc->line, ",\n  \"entries\": ["))

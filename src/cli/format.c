@@ -157,7 +157,7 @@ int cli_diff_describe(const struct kh_diff_item *item, struct kh_buf *out)
 		return ret;
 	if (item->what == KH_DIFF_MTIME)
 		return kh_buf_addstr(out, "mtime only");
-	for (i = 0; !ret && i < sizeof(aspects) / sizeof(aspects[0]); i++) {
+	for (i = 0; !ret && i < ARRAY_SIZE(aspects); i++) {
 		if (!(item->what & aspects[i].bit))
 			continue;
 		ret = kh_buf_addf(out, "%s%s", sep, aspects[i].name);

@@ -35,7 +35,7 @@ static void usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "usage: kheaders <command> [options]\n\ncommands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "   %-9s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\n'kheaders <command> --help' shows a command's options.\n");
 }
@@ -147,7 +147,7 @@ static void on_signal(int sig)
 		[SIGHUP] = "kheaders: hangup (SIGHUP), temporary files removed\n",
 		[SIGPIPE] = "kheaders: broken pipe (SIGPIPE), temporary files removed\n",
 	};
-	const char *msg = sig < (int)(sizeof(msgs) / sizeof(msgs[0])) ?
+	const char *msg = sig < (int)ARRAY_SIZE(msgs) ?
 			  msgs[sig] : NULL;
 
 	kh_outfile_cleanup_all();
@@ -166,7 +166,7 @@ static void install_signal_cleanup(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
 		sigaction(sigs[i], &sa, NULL);
 }
 
@@ -202,7 +202,7 @@ int main(int argc, char **argv)
 		return finish(0);
 	}
 	install_signal_cleanup();
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(name, commands[i].name))
 			return finish(commands[i].fn(argc - 1, argv + 1));
 	fprintf(stderr, "kheaders: '%s' is not a kheaders command\n", name);

@@ -159,7 +159,7 @@ Test(extract, to_a_file_atomically_and_untouched_on_failure)
 	fputs("nothing", f);
 	fclose(f);
 	cr_assert_eq(kh_extract(&eo, NULL, NULL, &err), -ENOENT);
-	got.len = 0;
+	kh_buf_setlen(&got, 0);
 	cr_assert_eq(kh_read_file(out, 1 << 24, &got, &err), 0);
 	cr_assert_eq(got.len, xz.len, "the previous output stays");
 	kh_buf_release(&got);

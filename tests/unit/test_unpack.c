@@ -11,7 +11,7 @@
 #include <archive_entry.h>
 
 #include "kheaders.h"
-#include "unpack.h"
+#include "path.h"
 
 struct ent {
 	const char *path;
