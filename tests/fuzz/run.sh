@@ -9,6 +9,8 @@
 # or broken invariant, leaving the reproducer in build-fuzz/crashes/<name>/.
 #
 # Usage: tests/fuzz/run.sh BUILD_DIR SECONDS NAME...
+# FUZZ_RUNS=N in the environment also stops each harness after N
+# executions (the long runs: 10 million or 20 minutes, whichever first).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 b=$1 secs=$2
@@ -39,7 +41,8 @@ for name in "$@"; do
 	esac
 	dirs=("$work")
 	[ -d "$seeds" ] && dirs+=("$seeds")
-	"$bin" -max_total_time="$secs" -print_final_stats=1 -timeout=25 \
+	"$bin" -max_total_time="$secs" ${FUZZ_RUNS:+-runs="$FUZZ_RUNS"} \
+		-print_final_stats=1 -timeout=25 \
 		-rss_limit_mb=4096 -max_len=$max_len \
 		-artifact_prefix="$crashes/" "${dirs[@]}" >"$b/$name.log" 2>&1
 	rc=$?
