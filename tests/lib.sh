@@ -100,6 +100,33 @@ t.close()
 EOS
 }
 
+# The files of a stock kernel tree kbuild/install-into-tree reads or writes.
+kbuild_touched="Makefile Kconfig scripts/Kbuild.include init/Kconfig kernel/Makefile
+	 kernel/kheaders.c kernel/gen_kheaders.sh"
+
+# kbuild_mini SRC DIR: real copies of those files of SRC (modes kept) in
+# DIR: enough for install-into-tree, and nothing links back into SRC.
+kbuild_mini() {
+	local f
+	for f in $kbuild_touched; do
+		mkdir -p "$2/$(dirname "$f")"
+		cp -p "$1/$f" "$2/$f"
+	done
+}
+
+# kbuild_generations FUNC TREE_OF: `FUNC VER SRC GEN` for each kernel of
+# the corpus (6.1 and 6.12: genikh rules; 7.2: the kernel's lists), where
+# `TREE_OF VER` sets kbuild_src, or says why not and fails.
+kbuild_generations() {
+	local v gen
+	for v in 6.1 6.12 7.2; do
+		"$2" "$v" || continue
+		gen=genikh
+		[ "$v" != 7.2 ] || gen=lists
+		"$1" "$v" "$kbuild_src" "$gen"
+	done
+}
+
 corpus_env() {
 	"$TOP/scripts/corpus.sh" check || return 1
 	eval "$("$TOP/scripts/corpus.sh" env)"

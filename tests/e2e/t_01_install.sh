@@ -10,18 +10,6 @@ source "$(dirname "$0")/lib-e2e.sh"
 source "$(dirname "$0")/lib-cell.sh"
 
 inst=$TOP/kbuild/install-into-tree
-touched="Makefile Kconfig scripts/Kbuild.include init/Kconfig kernel/Makefile
-	 kernel/kheaders.c kernel/gen_kheaders.sh"
-
-# mini SRC DIR: the files install-into-tree reads or writes, from SRC.
-mini() {
-	local f
-	for f in $touched; do
-		mkdir -p "$2/$(dirname "$f")"
-		cp -p "$1/$f" "$2/$f"
-	done
-}
-
 # whole SRC DIR: all of SRC, hard-linked (cheap), except the files the
 # installer replaces, which are real copies: it only ever renames new files
 # into place, so the corpus is never written.  When the corpus is on another
@@ -33,7 +21,7 @@ whole() {
 		rm -rf "$2"
 		cp -as "$(realpath "$1")" "$2"
 	fi
-	for f in $touched; do
+	for f in $kbuild_touched; do
 		rm -f "$2/$f"
 		cp -p "$1/$f" "$2/$f"
 	done
@@ -42,7 +30,7 @@ whole() {
 # generation VER TREE GEN: the install / revert cycle on one kernel.
 generation() {
 	local v=$1 src=$2 gen=$3 k=$T/k-$1 n
-	mini "$src" "$k"
+	kbuild_mini "$src" "$k"
 	cp -a "$k" "$k.orig"
 	expect "install $v: -n succeeds" "$inst" -n "$k"
 	expect "install $v: -n changes nothing" diff -r "$k.orig" "$k"
@@ -95,7 +83,7 @@ generation() {
 	rm -rf "$T/w-$v"
 
 	# A hand-edited archive rule is refused, and nothing is written.
-	mini "$src" "$T/edited-$v"
+	kbuild_mini "$src" "$T/edited-$v"
 	case $gen in
 	genikh) sed -i 's/\$(call cmd,genikh)/$(call cmd,genikh) --extra/' "$T/edited-$v/kernel/Makefile" ;;
 	lists) sed -i 's/^\(      cmd_kheaders_data = .*\)$/\1 --extra/' "$T/edited-$v/kernel/Makefile" ;;
@@ -107,14 +95,12 @@ generation() {
 }
 
 corpus_env || { not_ok "install: corpus missing (scripts/corpus.sh fetch)"; exit 0; }
-generation 6.1 "$KH_SRCTREE" genikh
-for v in 6.12 7.2; do
-	tree=$(cell_tree "$v") || { not_ok "install $v: linux-source-$v not available (scripts/corpus.sh fetch $v)"; continue; }
-	case $v in
-	6.12) generation "$v" "$tree" genikh ;;
-	7.2) generation "$v" "$tree" lists ;;
-	esac
-done
+# tree_of VER: kbuild_src, fetched when missing.
+tree_of() {
+	kbuild_src=$(cell_tree "$1") ||
+		{ not_ok "install $1: linux-source-$1 not available (scripts/corpus.sh fetch $1)"; return 1; }
+}
+kbuild_generations generation tree_of
 
 # Trees of no known generation: one line naming what was expected.
 mkdir -p "$T/notk"
@@ -123,7 +109,7 @@ expect_fail "install: refuses a directory that is not a kernel tree" 1 \
 	"not a kernel source tree" "$inst" "$T/notk"
 expect_fail "install: refuses a missing directory" 1 "not a directory" \
 	"$inst" "$T/missing"
-mini "$KH_SRCTREE" "$T/future"
+kbuild_mini "$KH_SRCTREE" "$T/future"
 awk '/^\$\(obj\)\/kheaders.o:/ { print "$(obj)/kheaders.o: $(obj)/kheaders_data.tar.xz"; print "$(obj)/kheaders_data.tar.xz: FORCE"; print "\t$(call cmd,kheaders_future)"; skip = 1; next }
      skip && /^clean-files/ { skip = 0; next } !skip' "$KH_SRCTREE/kernel/Makefile" > "$T/future/kernel/Makefile"
 sed -i 's/^PATCHLEVEL = .*/PATCHLEVEL = 99/' "$T/future/Makefile"
@@ -135,7 +121,7 @@ rc=$?
 	ok "install: an unknown generation gets one line naming the kernel and what was expected" ||
 	{ not_ok "install: unknown generation (exit $rc)"; sed 's/^/#   /' "$T/future.out"; }
 expect "install: the unknown tree is left untouched" diff -r "$T/future.orig" "$T/future"
-mini "$KH_SRCTREE" "$T/old"
+kbuild_mini "$KH_SRCTREE" "$T/old"
 sed -i '/^config IKHEADERS$/,/^$/d' "$T/old/init/Kconfig"
 expect_fail "install: refuses a kernel without CONFIG_IKHEADERS (before 5.2)" 1 \
 	"not a kernel source tree with CONFIG_IKHEADERS" "$inst" "$T/old"
