@@ -6,7 +6,8 @@
  * libbz2), each stopping at the end of its stream, tolerating what follows
  * it, and never producing more than the caller's bound.  The magic tests
  * add the header sanity checks the decoders would make anyway, so that the
- * scanner only decodes plausible streams.
+ * scanner only decodes plausible streams.  The formats are one table,
+ * comp_formats[] (name, magic, header check, decoder, module suffix).
  */
 #include <errno.h>
 #include <string.h>
@@ -402,7 +403,8 @@ static const struct comp_format {
 	const char *name;
 	const char *magic;		/* the first bytes, found with memmem() */
 	size_t magic_len;
-	bool (*header_ok)(const uint8_t *p, size_t avail);	/* from the magic on */
+	/* the header checks, given the bytes from the magic on */
+	bool (*header_ok)(const uint8_t *p, size_t avail);
 	decode_fn *decode;
 	const char *module_suffix;	/* kbuild's CONFIG_MODULE_COMPRESS_* */
 } comp_formats[KH_COMP_COUNT] = {
