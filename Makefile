@@ -28,6 +28,19 @@ B         ?= build
 SANFLAGS  :=
 endif
 
+# Kbuild-style output: one short line per step ("  CC      src/build.c");
+# `make V=1` prints the whole commands instead, `make -s` nothing.
+ifeq ($(V),1)
+Q         :=
+msg        = @:
+else ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+Q         := @
+msg        = @:
+else
+Q         := @
+msg        = @printf '  %-7s %s\n' '$(1)' '$(2)'
+endif
+
 WERROR    ?= 1
 OPT       ?= -O2 -g
 WARN      := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
@@ -65,34 +78,42 @@ all: $(KHEADERS) $(LIBA) $(LIBSO)
 
 $(B)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KH_CFLAGS) -MMD -MP -c -o $@ $<
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(KH_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(PUB_INC)/kheaders.h: src/kheaders.h
 	@mkdir -p $(dir $@)
-	cp $< $@
+	$(call msg,GEN,$@)
+	$(Q)cp $< $@
 
 $(B)/obj/cli/%.o: src/cli/%.c $(PUB_INC)/kheaders.h
 	@mkdir -p $(dir $@)
-	$(CC) $(KH_CFLAGS) $(CLI_CFLAGS) -MMD -MP -c -o $@ $<
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(KH_CFLAGS) $(CLI_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/obj/tests/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KH_CFLAGS) -Isrc -MMD -MP -c -o $@ $<
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(KH_CFLAGS) -Isrc -MMD -MP -c -o $@ $<
 
 $(LIBA): $(LIB_OBJS)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(call msg,AR,$@)
+	$(Q)$(AR) rcs $@ $^
 
 $(LIBSO): $(LIB_OBJS)
-	$(CC) -shared -Wl,-soname,libkheaders.so.0 $(KH_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) -shared -Wl,-soname,libkheaders.so.0 $(KH_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(KHEADERS): $(CLI_OBJS) $(LIBSO)
-	$(CC) $(KH_LDFLAGS) -o $@ $(CLI_OBJS) $(LIBSO) $(CLI_RPATH)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(KH_LDFLAGS) -o $@ $(CLI_OBJS) $(LIBSO) $(CLI_RPATH)
 
 # The unit tests also cover the command line's formatting (format.c).
 $(UNIT_BIN): $(UNIT_OBJS) $(LIBA) $(B)/obj/cli/format.o
 	@mkdir -p $(dir $@)
-	$(CC) $(KH_LDFLAGS) -o $@ $(UNIT_OBJS) $(B)/obj/cli/format.o $(LIBA) \
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(KH_LDFLAGS) -o $@ $(UNIT_OBJS) $(B)/obj/cli/format.o $(LIBA) \
 		$(PKG_LIBS) -lcriterion
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
@@ -207,7 +228,8 @@ MAN_PARTS := docs/man/head.roff $(foreach c,build embed extract list diff verify
 # The man page is assembled from one fragment per subcommand.
 man: docs/kheaders.1
 docs/kheaders.1: $(MAN_PARTS)
-	cat $(MAN_PARTS) > $@
+	$(call msg,GEN,$@)
+	$(Q)cat $(MAN_PARTS) > $@
 
 # ---- reliability: fuzzing and sanitizer runs (docs/reliability.md) -------
 # `make fuzz [FUZZ_SECONDS=N] [FUZZ_TARGETS="strip image"]` builds the
@@ -254,7 +276,8 @@ fuzz-bins: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(KH_CFLAGS) -fsanitize=fuzzer -Isrc \
+	$(call msg,CCLD,$@)
+	$(Q)$(CC) $(KH_CFLAGS) -fsanitize=fuzzer -Isrc \
 		-DKH_FUZZ_FIXTURES='"$(abspath tests/fixtures)"' -o $@ $< \
 		$(LIBA) $(PKG_LIBS)
 
@@ -272,7 +295,8 @@ E2E_INIT  := $(B)/e2e/kh-init
 
 $(E2E_INIT): tests/e2e/kh-init.c
 	@mkdir -p $(dir $@)
-	$(CC) -static -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+	$(call msg,CCLD,$@)
+	$(Q)$(CC) -static -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 e2e: $(KHEADERS) $(E2E_INIT)
 	@echo "== end-to-end tests (kernel builds, qemu boots)"

@@ -6,7 +6,8 @@
  * libbz2), each stopping at the end of its stream, tolerating what follows
  * it, and never producing more than the caller's bound.  The magic tests
  * add the header sanity checks the decoders would make anyway, so that the
- * scanner only decodes plausible streams.
+ * scanner only decodes plausible streams.  The formats are one table,
+ * comp_formats[] (name, magic, header check, decoder, module suffix).
  */
 #include <errno.h>
 #include <string.h>
@@ -29,33 +30,6 @@
 #define DECOMP_CHUNK (1u << 20)
 #define LZ4_LEGACY_BLOCK (8u << 20)
 
-static const char *const comp_names[KH_COMP_COUNT] = {
-	[KH_COMP_GZIP] = "gzip",
-	[KH_COMP_XZ] = "xz",
-	[KH_COMP_LZMA] = "lzma",
-	[KH_COMP_LZ4] = "lz4",
-	[KH_COMP_ZSTD] = "zstd",
-	[KH_COMP_BZIP2] = "bzip2",
-};
-
-/* The first bytes of each magic, searched with memmem(). */
-static const struct {
-	const char *bytes;
-	size_t len;
-} comp_prefix[KH_COMP_COUNT] = {
-	[KH_COMP_GZIP] = { "\x1f\x8b\x08", 3 },
-	[KH_COMP_XZ] = { (const char *)kh_xz_magic, KH_XZ_MAGIC_LEN },
-	[KH_COMP_LZMA] = { "\x5d\0\0", 3 },
-	[KH_COMP_LZ4] = { "\x02\x21\x4c\x18", 4 },
-	[KH_COMP_ZSTD] = { "\x28\xb5\x2f\xfd", 4 },
-	[KH_COMP_BZIP2] = { "BZh", 3 },
-};
-
-const char *kh_comp_name(enum kh_comp fmt)
-{
-	return fmt < KH_COMP_COUNT ? comp_names[fmt] : "unknown";
-}
-
 static uint32_t get_le32(const uint8_t *p)
 {
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
@@ -77,7 +51,7 @@ static bool lzma_dict_plausible(uint32_t d)
 	return d == high || d == high + (high >> 1);
 }
 
-static bool lzma_header_plausible(const uint8_t *p, size_t avail)
+static bool lzma_header_ok(const uint8_t *p, size_t avail)
 {
 	uint64_t size;
 
@@ -87,54 +61,32 @@ static bool lzma_header_plausible(const uint8_t *p, size_t avail)
 	return (size == UINT64_MAX || size < (1ull << 38)) && p[13] == 0;
 }
 
-bool kh_comp_magic_at(enum kh_comp fmt, const uint8_t *p, size_t avail)
+static bool gzip_header_ok(const uint8_t *p, size_t avail)
 {
-	size_t n;
-
-	if (fmt >= KH_COMP_COUNT)
-		return false;
-	n = comp_prefix[fmt].len;
-	if (avail < n || memcmp(p, comp_prefix[fmt].bytes, n))
-		return false;
-	switch (fmt) {
-	case KH_COMP_GZIP:
-		return avail >= 10 && !(p[3] & 0xe0);
-	case KH_COMP_XZ:
-		return avail >= 12 && kh_xz_magic_at(p, avail) && p[6] == 0 &&
-		       !(p[7] & 0xf0);
-	case KH_COMP_LZMA:
-		return lzma_header_plausible(p, avail);
-	case KH_COMP_LZ4:
-		return avail >= 8 && get_le32(p + 4) &&
-		       get_le32(p + 4) <= (uint32_t)LZ4_compressBound(LZ4_LEGACY_BLOCK);
-	case KH_COMP_ZSTD:
-		return avail >= 5 && !(p[4] & 0x08);
-	case KH_COMP_BZIP2:
-		return avail >= 10 && p[3] >= '1' && p[3] <= '9' &&
-		       !memcmp(p + 4, "\x31\x41\x59\x26\x53\x59", 6);
-	default:
-		return false;
-	}
+	return avail >= 10 && !(p[3] & 0xe0);
 }
 
-size_t kh_comp_find(enum kh_comp fmt, const uint8_t *data, size_t len,
-		    size_t from)
+static bool xz_header_ok(const uint8_t *p, size_t avail)
 {
-	const uint8_t *p;
+	return avail >= 12 && kh_xz_magic_at(p, avail) && p[6] == 0 &&
+	       !(p[7] & 0xf0);
+}
 
-	if (fmt >= KH_COMP_COUNT)
-		return len;
-	while (from < len) {
-		p = memmem(data + from, len - from, comp_prefix[fmt].bytes,
-			   comp_prefix[fmt].len);
-		if (!p)
-			return len;
-		from = p - data;
-		if (kh_comp_magic_at(fmt, p, len - from))
-			return from;
-		from++;
-	}
-	return len;
+static bool lz4_header_ok(const uint8_t *p, size_t avail)
+{
+	return avail >= 8 && get_le32(p + 4) &&
+	       get_le32(p + 4) <= (uint32_t)LZ4_compressBound(LZ4_LEGACY_BLOCK);
+}
+
+static bool zstd_header_ok(const uint8_t *p, size_t avail)
+{
+	return avail >= 5 && !(p[4] & 0x08);
+}
+
+static bool bzip2_header_ok(const uint8_t *p, size_t avail)
+{
+	return avail >= 10 && p[3] >= '1' && p[3] <= '9' &&
+	       !memcmp(p + 4, "\x31\x41\x59\x26\x53\x59", 6);
 }
 
 /*
@@ -164,6 +116,11 @@ struct decomp_ctx {
 	struct kh_xz_budget *budget;
 	struct kh_error *err;
 };
+
+/* Decode one stream of c->fmt; the contract of kh_decompress(). */
+typedef int decode_fn(const struct decomp_ctx *c, const uint8_t *in,
+		      size_t len, size_t max_out, struct kh_buf *out,
+		      size_t *consumed);
 
 static int decomp_fail(const struct decomp_ctx *c, int code, const char *why)
 {
@@ -438,11 +395,93 @@ static int decode_bzip2(const struct decomp_ctx *c, const uint8_t *in,
 	return ret;
 }
 
+/*
+ * Every format, in the order the image scanner reports them.  Adding one is
+ * a constant in enum kh_comp, a header check, a decoder and a row here.
+ */
+static const struct comp_format {
+	const char *name;
+	const char *magic;		/* the first bytes, found with memmem() */
+	size_t magic_len;
+	/* the header checks, given the bytes from the magic on */
+	bool (*header_ok)(const uint8_t *p, size_t avail);
+	decode_fn *decode;
+	const char *module_suffix;	/* kbuild's CONFIG_MODULE_COMPRESS_* */
+} comp_formats[KH_COMP_COUNT] = {
+	[KH_COMP_GZIP] = { "gzip", "\x1f\x8b\x08", 3, gzip_header_ok,
+			   decode_gzip, ".gz" },
+	[KH_COMP_XZ] = { "xz", (const char *)kh_xz_magic, KH_XZ_MAGIC_LEN,
+			 xz_header_ok, decode_lzma_family, ".xz" },
+	[KH_COMP_LZMA] = { "lzma", "\x5d\0\0", 3, lzma_header_ok,
+			   decode_lzma_family, NULL },
+	[KH_COMP_LZ4] = { "lz4", "\x02\x21\x4c\x18", 4, lz4_header_ok,
+			  decode_lz4, NULL },
+	[KH_COMP_ZSTD] = { "zstd", "\x28\xb5\x2f\xfd", 4, zstd_header_ok,
+			   decode_zstd, ".zst" },
+	[KH_COMP_BZIP2] = { "bzip2", "BZh", 3, bzip2_header_ok, decode_bzip2,
+			    NULL },
+};
+
+static const struct comp_format *comp_format(enum kh_comp fmt)
+{
+	return fmt < KH_COMP_COUNT ? &comp_formats[fmt] : NULL;
+}
+
+const char *kh_comp_name(enum kh_comp fmt)
+{
+	return fmt < KH_COMP_COUNT ? comp_formats[fmt].name : "unknown";
+}
+
+const char *kh_comp_magic(enum kh_comp fmt, size_t *len)
+{
+	const struct comp_format *f = comp_format(fmt);
+
+	*len = f ? f->magic_len : 0;
+	return f ? f->magic : NULL;
+}
+
+const char *kh_comp_module_suffix(enum kh_comp fmt)
+{
+	const struct comp_format *f = comp_format(fmt);
+
+	return f ? f->module_suffix : NULL;
+}
+
+bool kh_comp_magic_at(enum kh_comp fmt, const uint8_t *p, size_t avail)
+{
+	const struct comp_format *f = comp_format(fmt);
+
+	if (!f || avail < f->magic_len || memcmp(p, f->magic, f->magic_len))
+		return false;
+	return f->header_ok(p, avail);
+}
+
+size_t kh_comp_find(enum kh_comp fmt, const uint8_t *data, size_t len,
+		    size_t from)
+{
+	const struct comp_format *f = comp_format(fmt);
+	const uint8_t *p;
+
+	if (!f)
+		return len;
+	while (from < len) {
+		p = memmem(data + from, len - from, f->magic, f->magic_len);
+		if (!p)
+			return len;
+		from = p - data;
+		if (kh_comp_magic_at(fmt, p, len - from))
+			return from;
+		from++;
+	}
+	return len;
+}
+
 int kh_decompress(enum kh_comp fmt, const uint8_t *in, size_t len,
 		  size_t max_out, struct kh_buf *out, size_t *consumed,
 		  const char *name, uint64_t where, struct kh_xz_budget *budget,
 		  struct kh_error *err)
 {
+	const struct comp_format *f = comp_format(fmt);
 	struct decomp_ctx c = { name, where, fmt, budget, err };
 	struct kh_error why;
 	size_t dummy = 0;
@@ -452,21 +491,9 @@ int kh_decompress(enum kh_comp fmt, const uint8_t *in, size_t len,
 	*consumed = 0;
 	if (kh_xz_budget_stream(budget, &why))
 		return decomp_fail(&c, EFBIG, why.msg);
-	switch (fmt) {
-	case KH_COMP_GZIP:
-		return decode_gzip(&c, in, len, max_out, out, consumed);
-	case KH_COMP_XZ:
-	case KH_COMP_LZMA:
-		return decode_lzma_family(&c, in, len, max_out, out, consumed);
-	case KH_COMP_LZ4:
-		return decode_lz4(&c, in, len, max_out, out, consumed);
-	case KH_COMP_ZSTD:
-		return decode_zstd(&c, in, len, max_out, out, consumed);
-	case KH_COMP_BZIP2:
-		return decode_bzip2(&c, in, len, max_out, out, consumed);
-	default:
+	if (!f)
 		return kh_err_at(err, EINVAL, name,
 				 "'%s': unknown compression format",
 			      name);
-	}
+	return f->decode(&c, in, len, max_out, out, consumed);
 }

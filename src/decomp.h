@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * decomp.h - decoding one compressed stream found inside a kernel image or
- * module, in every format the kernel uses for them (gzip, xz, lzma, the
- * kernel's legacy LZ4 framing, zstd, bzip2), through the real libraries.
- * Input is a buffer that may go on past the end of the stream (a bzImage
- * appends a size word and more); output is bounded.
+ * module, in every format the kernel uses for them, through the real
+ * libraries.  The formats are one table in decomp.c (name, magic, header
+ * check, decoder, module suffix); enum kh_comp numbers its rows.  Input is a
+ * buffer that may go on past the end of the stream (a bzImage appends a
+ * size word and more); output is bounded.
  */
 #ifndef KH_DECOMP_H
 #define KH_DECOMP_H
@@ -14,6 +15,7 @@
 #include "kheaders.h"
 #include "xzread.h"
 
+/* The rows of decomp.c's format table, in the order extract reports them. */
 enum kh_comp {
 	KH_COMP_GZIP,
 	KH_COMP_XZ,
@@ -24,8 +26,23 @@ enum kh_comp {
 	KH_COMP_COUNT
 };
 
-/* kh_comp_name() - "gzip", "xz", "lzma", "lz4", "zstd", "bzip2". */
+/* kh_comp_name() - the name of @fmt ("gzip"), or "unknown". */
 const char *kh_comp_name(enum kh_comp fmt);
+
+/*
+ * kh_comp_magic() - the first bytes of every stream of @fmt, the ones
+ * kh_comp_find() searches for; *@len receives their count.
+ * Return: NULL (and *@len 0) for an unknown @fmt.
+ */
+const char *kh_comp_magic(enum kh_comp fmt, size_t *len);
+
+/*
+ * kh_comp_module_suffix() - the suffix kbuild gives a module compressed in
+ * @fmt (CONFIG_MODULE_COMPRESS_*: ".gz", ".xz", ".zst"), appended to
+ * "name.ko".
+ * Return: the suffix, or NULL when the kernel never compresses modules so.
+ */
+const char *kh_comp_module_suffix(enum kh_comp fmt);
 
 /*
  * kh_comp_magic_at() - whether @p (with @avail bytes) starts with the

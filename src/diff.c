@@ -16,7 +16,6 @@
 #include "digest.h"
 #include "error.h"
 #include "util.h"
-#include "listing.h"
 #include "path.h"
 #include "textdiff.h"
 #include "xzread.h"

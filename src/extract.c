@@ -219,6 +219,19 @@ static void note_xz(struct extract_ctx *c, enum kh_comp fmt, size_t at,
 	}
 }
 
+/* "none of gzip, xz, ... found": every format decomp.c knows, in order. */
+static void tried_no_streams(struct extract_ctx *c)
+{
+	struct kh_buf names;
+	enum kh_comp f;
+
+	kh_buf_init(&names);
+	for (f = 0; f < KH_COMP_COUNT; f++)
+		kh_buf_addf(&names, "%s%s", f ? ", " : "", kh_comp_name(f));
+	tried(c, "compressed streams (none of %s found)", kh_buf_str(&names));
+	kh_buf_release(&names);
+}
+
 /*
  * Strategy 3: decode every embedded compressed stream and search it; on a
  * hit the archive is appended to @out.  A decoded stream that is itself a
@@ -275,7 +288,7 @@ static int search_containers(struct extract_ctx *c, struct kh_buf *out,
 		skip_to(c->data, c->len, next, at + (consumed ? consumed : 1));
 	}
 	if (!c->streams)
-		tried(c, "compressed streams (none of gzip, xz, lzma, lz4, zstd, bzip2 found)");
+		tried_no_streams(c);
 	else if (c->streams > c->listed)
 		tried(c, "%u compressed stream(s) decoded in all", c->streams);
 	if (tries > MAX_CONTAINER_TRIES)

@@ -652,8 +652,8 @@ struct kh_extract_opts {
  *
  * Strategies, in order: the input is the tar.xz itself; the ELF symbols
  * kernel_headers_data and kernel_headers_data_end; the IKHD_ST/IKHD_ED
- * markers; every compressed stream (gzip, xz, lzma, legacy lz4, zstd,
- * bzip2) decoded and searched again; every xz stream whose tar has
+ * markers; every compressed stream, in every format a kernel image or
+ * module may use, decoded and searched again; every xz stream whose tar has
  * include/ entries.  What is returned has been decoded completely as an
  * xz stream.
  *

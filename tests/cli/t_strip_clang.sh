@@ -12,8 +12,12 @@ require clang python3 cc
 
 export TMPDIR=$T
 if cc -O2 -shared -fPIC -o "$T/stderr_buffer.so" \
-	"$TOP/tools/stderr_buffer.c" -ldl 2>/dev/null; then
+	"$TOP/tools/stderr_buffer.c" -ldl 2>"$T/cc.err"; then
+	ok "cc builds tools/stderr_buffer.c"
 	export KH_TOKCHECK_PRELOAD=$T/stderr_buffer.so
+else
+	not_ok "cc builds tools/stderr_buffer.c"
+	sed 's/^/#   /' "$T/cc.err" | head -20
 fi
 
 python3 "$TOP/tools/strip_fuzz.py" "$T/in" 20240 1500 120

@@ -24,8 +24,12 @@ mkdir -p "$W"
 trap 'rm -rf "$W" "$T"' EXIT
 export TMPDIR=$W
 if cc -O2 -shared -fPIC -o "$W/stderr_buffer.so" \
-	"$TOP/tools/stderr_buffer.c" -ldl 2>/dev/null; then
+	"$TOP/tools/stderr_buffer.c" -ldl 2>"$W/cc.err"; then
+	ok "cc builds tools/stderr_buffer.c"
 	export KH_TOKCHECK_PRELOAD=$W/stderr_buffer.so
+else
+	not_ok "cc builds tools/stderr_buffer.c"
+	sed 's/^/#   /' "$W/cc.err" | head -20
 fi
 
 # --- the checker can fail ------------------------------------------------

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "timestamp.h"
+#include "kheaders.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -182,3 +182,50 @@ Test(decomp, names_are_stable)
 	cr_assert_str_eq(kh_comp_name(KH_COMP_LZ4), "lz4");
 	cr_assert_str_eq(kh_comp_name(KH_COMP_COUNT), "unknown");
 }
+
+Test(decomp, format_table_is_complete_and_unambiguous)
+{
+	const char *name, *magic, *suffix;
+	struct kh_error err;
+	struct kh_buf out;
+	enum kh_comp f, g;
+	size_t len, glen;
+
+	for (f = 0; f < KH_COMP_COUNT; f++) {
+		name = kh_comp_name(f);
+		cr_assert(name && *name && strcmp(name, "unknown"), "row %d", f);
+		magic = kh_comp_magic(f, &len);
+		cr_assert(magic && len, "%s has no magic", name);
+		cr_assert_not(kh_comp_magic_at(f, (const uint8_t *)magic,
+					       len - 1), "%s", name);
+		kh_buf_init(&out);
+		cr_assert_eq(kh_decompress(f, (const uint8_t *)magic, len,
+					   1000, &out, NULL, "t", 0, NULL,
+					   &err), -EBADMSG,
+			     "%s has no decoder: %s", name, err.msg);
+		kh_buf_release(&out);
+		suffix = kh_comp_module_suffix(f);
+		cr_assert(!suffix || (suffix[0] == '.' && suffix[1]), "%s",
+			  name);
+		for (g = 0; g < f; g++) {
+			cr_assert_str_neq(kh_comp_name(g), name);
+			magic = kh_comp_magic(g, &glen);
+			cr_assert(glen != len || memcmp(magic,
+				  kh_comp_magic(f, &len), len),
+				  "%s and %s share a magic", kh_comp_name(g),
+				  name);
+			cr_assert(!suffix || !kh_comp_module_suffix(g) ||
+				  strcmp(suffix, kh_comp_module_suffix(g)));
+		}
+	}
+	cr_assert_null(kh_comp_magic(KH_COMP_COUNT, &len));
+	cr_assert_null(kh_comp_module_suffix(KH_COMP_COUNT));
+}
+
+Test(decomp, module_suffixes_are_kbuilds)
+{
+	cr_assert_str_eq(kh_comp_module_suffix(KH_COMP_GZIP), ".gz");
+	cr_assert_str_eq(kh_comp_module_suffix(KH_COMP_XZ), ".xz");
+	cr_assert_str_eq(kh_comp_module_suffix(KH_COMP_ZSTD), ".zst");
+	cr_assert_null(kh_comp_module_suffix(KH_COMP_LZ4));
+}

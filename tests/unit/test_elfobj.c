@@ -10,6 +10,7 @@
 
 #include "kheaders.h"
 #include "elfobj.h"
+#include "util.h"
 
 static struct kh_buf xz_of(const char *text)
 {
@@ -97,7 +98,7 @@ Test(archtab, triplets_select_the_cpu)
 	struct kh_error e;
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		cr_assert_eq(kh_embed_target_parse(cases[i].in, &t, &e), 0,
 			     "%s: %s", cases[i].in, e.msg);
 		cr_assert_str_eq(t.name, cases[i].out, "%s", cases[i].in);

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "kheaders.h"
-#include "listing.h"
 #include "mkarchive.h"
 
 struct seen {

@@ -9,6 +9,7 @@
 
 #include "kheaders.h"
 #include "pool.h"
+#include "util.h"
 
 struct count {
 	unsigned int seen[1000];
@@ -29,7 +30,7 @@ Test(pool, every_item_exactly_once_whatever_the_threads)
 	struct count c;
 	size_t t, i;
 
-	for (t = 0; t < sizeof(threads) / sizeof(threads[0]); t++) {
+	for (t = 0; t < ARRAY_SIZE(threads); t++) {
 		memset(&c, 0, sizeof(c));
 		c.fail_at = SIZE_MAX;
 		kh_pool_run(threads[t], 1000, count_item, &c);

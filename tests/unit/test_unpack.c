@@ -11,7 +11,6 @@
 #include <archive_entry.h>
 
 #include "kheaders.h"
-#include "path.h"
 
 struct ent {
 	const char *path;
