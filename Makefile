@@ -298,13 +298,13 @@ $(E2E_INIT): tests/e2e/kh-init.c
 	$(call msg,CCLD,$@)
 	$(Q)$(CC) -static -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
-e2e: $(KHEADERS) $(E2E_INIT)
+e2e: $(KHEADERS) $(LIBA) $(E2E_INIT)
 	@echo "== end-to-end tests (kernel builds, qemu boots)"
 	@KHEADERS=$(abspath $(KHEADERS)) B=$(abspath $(B)) \
 		KH_E2E_INIT=$(abspath $(E2E_INIT)) tests/run.sh tests/e2e
 
 .PHONY: e2e-all
-e2e-all: $(KHEADERS) $(E2E_INIT)
+e2e-all: $(KHEADERS) $(LIBA) $(E2E_INIT)
 	@echo "== end-to-end tests, whole matrix (kernel builds, qemu boots)"
 	@KH_E2E_ALL=1 KHEADERS=$(abspath $(KHEADERS)) B=$(abspath $(B)) \
 		KH_E2E_INIT=$(abspath $(E2E_INIT)) tests/run.sh tests/e2e
