@@ -56,30 +56,38 @@ void kh_build_result_release(struct kh_build_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
-void kh_build_warn(const struct kh_build_opts *opts, const char *fmt, ...)
+/* Format a message for a caller's callback @fn, if there is one. */
+static void say(void (*fn)(void *ctx, const char *msg), void *ctx,
+		const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void say(void (*fn)(void *ctx, const char *msg), void *ctx,
+		const char *fmt, va_list ap)
 {
 	char msg[KH_ERROR_MSG_MAX + 256];
+
+	if (!fn)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fn(ctx, msg);
+}
+
+void kh_build_warn(const struct kh_build_opts *opts, const char *fmt, ...)
+{
 	va_list ap;
 
-	if (!opts->warn)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	say(opts->warn, opts->warn_ctx, fmt, ap);
 	va_end(ap);
-	opts->warn(opts->warn_ctx, msg);
 }
 
 void kh_build_note(const struct kh_build_opts *opts, const char *fmt, ...)
 {
-	char msg[KH_ERROR_MSG_MAX + 256];
 	va_list ap;
 
-	if (!opts->note)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	say(opts->note, opts->note_ctx, fmt, ap);
 	va_end(ap);
-	opts->note(opts->note_ctx, msg);
 }
 
 static bool same_file_state(const struct stat *a, const struct stat *b)
