@@ -8,12 +8,14 @@
  * CONFIG_64BIT or CONFIG_CPU_BIG_ENDIAN to decide) or by a GNU triplet,
  * whose first field selects the CPU.  Flags follow the kernel's ABI, not the
  * userland default of a toolchain: RISC-V and LoongArch kernels are built
- * soft-float, whatever the triplet says.
+ * soft-float, whatever the triplet says.  The build's ARCH to SRCARCH map
+ * lives here too.
  */
 #include <elf.h>
 #include <errno.h>
 #include <string.h>
 
+#include "archtab.h"
 #include "error.h"
 #include "util.h"
 
@@ -313,4 +315,21 @@ int kh_embed_target_parse(const char *name, struct kh_embed_target *t,
 			      name);
 	*t = a->target;
 	return 0;
+}
+
+/* ARCH values whose SRCARCH differs, as the top-level Makefile maps them. */
+static const char *const srcarch_map[][2] = {
+	{ "i386", "x86" }, { "x86_64", "x86" },
+	{ "sparc32", "sparc" }, { "sparc64", "sparc" },
+	{ "parisc64", "parisc" }, { "sh64", "sh" },
+};
+
+const char *kh_srcarch(const char *arch)
+{
+	size_t i;
+
+	for (i = 0; arch && i < ARRAY_SIZE(srcarch_map); i++)
+		if (!strcmp(arch, srcarch_map[i][0]))
+			return srcarch_map[i][1];
+	return arch;
 }

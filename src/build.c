@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "archtab.h"
+#include "build.h"
 #include "cache.h"
 #include "collect.h"
 #include "error.h"
@@ -54,35 +56,38 @@ void kh_build_result_release(struct kh_build_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
-static void note(const struct kh_build_opts *opts, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void warn(const struct kh_build_opts *opts, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* Format a message for a caller's callback @fn, if there is one. */
+static void say(void (*fn)(void *ctx, const char *msg), void *ctx,
+		const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
-static void warn(const struct kh_build_opts *opts, const char *fmt, ...)
+static void say(void (*fn)(void *ctx, const char *msg), void *ctx,
+		const char *fmt, va_list ap)
 {
-	char msg[1024];
-	va_list ap;
+	char msg[KH_ERROR_MSG_MAX + 256];
 
-	if (!opts->warn)
+	if (!fn)
 		return;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	opts->warn(opts->warn_ctx, msg);
+	fn(ctx, msg);
 }
 
-static void note(const struct kh_build_opts *opts, const char *fmt, ...)
+void kh_build_warn(const struct kh_build_opts *opts, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
-	if (!opts->note)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	say(opts->warn, opts->warn_ctx, fmt, ap);
 	va_end(ap);
-	opts->note(opts->note_ctx, msg);
+}
+
+void kh_build_note(const struct kh_build_opts *opts, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say(opts->note, opts->note_ctx, fmt, ap);
+	va_end(ap);
 }
 
 static bool same_file_state(const struct stat *a, const struct stat *b)
@@ -406,7 +411,7 @@ static void phase_note(const struct kh_build_opts *opts, struct phase_clock *c,
 	if (!opts->note)
 		return;
 	phase_start(&now);
-	note(opts, "%s: %.0f ms wall, %.0f ms CPU", what,
+	kh_build_note(opts, "%s: %.0f ms wall, %.0f ms CPU", what,
 	     (now.wall.tv_sec - c->wall.tv_sec) * 1e3 +
 	     (now.wall.tv_nsec - c->wall.tv_nsec) / 1e6,
 	     (now.cpu.tv_sec - c->cpu.tv_sec) * 1e3 +
@@ -427,11 +432,11 @@ static void note_blocks(const struct kh_build_opts *opts,
 		len += snprintf(sizes + len, sizeof(sizes) - len, "%s%.1f",
 				i ? " " : "", (end - cuts[i]) / 1e6);
 	}
-	note(opts, "xz blocks (MB): %s; %zu from the cache, %zu compressed (%llu bytes)",
+	kh_build_note(opts, "xz blocks (MB): %s; %zu from the cache, %zu compressed (%llu bytes)",
 	     sizes, st->hits, st->encoded,
 	     (unsigned long long)st->encoded_bytes);
 	if (st->store_failed)
-		note(opts, "%zu blocks could not be stored in the cache",
+		kh_build_note(opts, "%zu blocks could not be stored in the cache",
 		     st->store_failed);
 }
 
@@ -480,7 +485,7 @@ static int xz_stage(const struct kh_build_opts *opts, struct archive_parts *p,
 		char filters[256];
 
 		kh_xz_filter_string(&xz, 0, filters, sizeof(filters));
-		note(opts, "xz settings: %s", filters);
+		kh_build_note(opts, "xz settings: %s", filters);
 	}
 	xz.threads = threads;
 	xz.cache = cache;
@@ -491,7 +496,7 @@ static int xz_stage(const struct kh_build_opts *opts, struct archive_parts *p,
 	res->tar_size = tar->len;
 	res->nr_blocks = nr_blocks;
 	res->cache_hits = st.hits;
-	note(opts, "archived %zu entries (%zu directories), %zu bytes of tar in %zu xz blocks: %zu bytes",
+	kh_build_note(opts, "archived %zu entries (%zu directories), %zu bytes of tar in %zu xz blocks: %zu bytes",
 	     p->nr, p->nr_dirs, tar->len, nr_blocks, res->xz.len);
 	if (!ret)
 		note_blocks(opts, &st, p->cuts, nr_blocks, tar->len);
@@ -505,9 +510,9 @@ static void note_collected(const struct kh_build_opts *opts,
 
 	for (i = 0; i < list->nr; i++)
 		links += list->v[i].link != NULL;
-	note(opts, "collected %zu headers: %zu from the source tree, %zu from the object tree (%zu paths overridden by it)",
+	kh_build_note(opts, "collected %zu headers: %zu from the source tree, %zu from the object tree (%zu paths overridden by it)",
 	     list->nr, list->nr_src, list->nr_obj, list->nr_overridden);
-	note(opts, "skipped %zu files that never go in (utsversion.h, Module.symvers); %zu symlinks kept as links",
+	kh_build_note(opts, "skipped %zu files that never go in (utsversion.h, Module.symvers); %zu symlinks kept as links",
 	     list->nr_skipped, links);
 }
 
@@ -536,7 +541,7 @@ static struct kh_cache *open_cache(const struct kh_build_opts *opts)
 		return NULL;
 	if (kh_cache_open(&cache, opts->cache_dir, opts->cache_max ?
 			  opts->cache_max : KH_CACHE_DEFAULT_MAX, &err)) {
-		warn(opts, "not using the cache: %s", err.msg);
+		kh_build_warn(opts, "not using the cache: %s", err.msg);
 		return NULL;
 	}
 	return cache;
@@ -550,9 +555,9 @@ static void close_cache(const struct kh_build_opts *opts,
 	if (!cache)
 		return;
 	if (kh_cache_trim(cache, &removed))
-		warn(opts, "cannot trim the cache '%s'", kh_cache_dir(cache));
+		kh_build_warn(opts, "cannot trim the cache '%s'", kh_cache_dir(cache));
 	else if (removed)
-		note(opts, "cache: removed %zu old blocks", removed);
+		kh_build_note(opts, "cache: removed %zu old blocks", removed);
 	kh_cache_close(cache);
 }
 
@@ -572,9 +577,11 @@ static void take_snapshot_time(struct timespec *ts)
  * The pipeline of docs/design.md: collect (collect.c) -> read and strip
  * (strip.c, on the pool) -> tar (tarball.c) -> xz blocks (xzblocks.c).
  */
-int kh_build(const struct kh_build_opts *opts, struct kh_build_result *res,
+int kh_build(const struct kh_build_opts *given, struct kh_build_result *res,
 	     struct kh_error *err)
 {
+	struct kh_build_opts o = *given;
+	const struct kh_build_opts *opts = &o;
 	struct archive_parts parts;
 	struct kh_source_list list;
 	struct kh_cache *cache = NULL;
@@ -584,6 +591,7 @@ int kh_build(const struct kh_build_opts *opts, struct kh_build_result *res,
 	size_t i;
 	int ret;
 
+	o.arch = kh_srcarch(given->arch);
 	memset(res, 0, sizeof(*res));
 	memset(&parts, 0, sizeof(parts));
 	kh_buf_init(&tar);

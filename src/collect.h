@@ -44,4 +44,23 @@ void kh_source_list_release(struct kh_source_list *list);
 int kh_collect(const struct kh_build_opts *opts, struct kh_source_list *list,
 	       struct kh_error *err);
 
+/**
+ * kh_build_watch_paths() - the directories whose appearance or change
+ * would change what kh_build() collects although no file it read did:
+ * the roots of the trees it walks (the one definition kh_collect() uses)
+ * and where the object tree's generated directories appear.  The manifest
+ * records them beside the build's own inputs.
+ * @opts: as for kh_build()
+ * @paths: receives a malloc'd array of malloc'd paths (none in hermetic
+ *	mode, with list files); free with kh_build_watch_paths_free()
+ * @nr: receives their number
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int kh_build_watch_paths(const struct kh_build_opts *opts, char ***paths,
+			 size_t *nr);
+
+/* kh_build_watch_paths_free() - free what kh_build_watch_paths() gave. */
+void kh_build_watch_paths_free(char **paths, size_t nr);
+
 #endif /* KH_COLLECT_H */

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "error.h"
-#include "kheaders.h"
+#include "fileio.h"
 
 #define OUTFILE_SLOTS 32
 
@@ -275,6 +275,8 @@ out_abort:
 
 void kh_outfile_abort(struct kh_outfile *of)
 {
+	if (!of->path)
+		return;
 	if (of->tmp)
 		unlink(of->tmp);
 	outfile_release(of);

@@ -212,108 +212,27 @@ KH_EXPORT int kh_read_file(const char *path, size_t max, struct kh_buf *out,
 KH_EXPORT int kh_read_fd(int fd, const char *name, size_t max,
 			 struct kh_buf *out, struct kh_error *err);
 
-/*
- * struct kh_outfile - an output being written: a temporary file beside the
- * destination, fsync'd and renamed over it on commit, so a failure (or a
- * signal, through kh_outfile_cleanup_all()) never leaves a partial output
- * and never destroys the previous good one.  Zero-initialise it.
- * @path: destination, owned
- * @tmp: temporary file beside it, owned
- * @fd: open on @tmp (the caller may fstat() or futimens() it)
- * @slot: index in the signal-cleanup registry, or -1
+/**
+ * kh_write_file_atomic() - write @len bytes at @data to @path through a
+ * temporary file beside it, fsync'd and renamed over it, so a failure
+ * never leaves a partial file nor destroys the previous one.
+ * @path: the destination; only a regular file or a symbolic link (the
+ *	link itself) is ever replaced
+ * @data: the contents
+ * @len: their size
+ * @err: filled on failure
+ *
+ * The file gets mode 0666 & ~umask.  Return: 0 or -errno.
  */
-struct kh_outfile {
-	char *path;
-	char *tmp;
-	int fd;
-	int slot;
-};
-
-/* kh_outfile_open() - create the temporary file for @path. */
-KH_EXPORT int kh_outfile_open(struct kh_outfile *of, const char *path,
-			      struct kh_error *err);
-/* kh_outfile_write() - append @len bytes to the temporary file. */
-KH_EXPORT int kh_outfile_write(struct kh_outfile *of, const void *data,
-			       size_t len, struct kh_error *err);
-/*
- * kh_outfile_commit() - fsync, give the file mode 0666 & ~umask, rename it
- * over the destination and fsync the directory.  On failure the temporary
- * file is removed; in every case @of is released.  Return: 0 or -errno.
- */
-KH_EXPORT int kh_outfile_commit(struct kh_outfile *of, struct kh_error *err);
-/* kh_outfile_abort() - remove the temporary file and release @of. */
-KH_EXPORT void kh_outfile_abort(struct kh_outfile *of);
-/* kh_write_file_atomic() - open, write @len bytes, commit. */
 KH_EXPORT int kh_write_file_atomic(const char *path, const void *data,
 				   size_t len, struct kh_error *err);
 /*
- * kh_outfile_cleanup_all() - unlink every temporary file still open.
- * Async-signal-safe: meant for a SIGINT/SIGTERM handler.
+ * kh_outfile_cleanup_all() - unlink every temporary file of an output
+ * still being written (kh_write_file_atomic(), kh_build_to_file(),
+ * kh_extract()'s out_path).  Async-signal-safe: meant for a
+ * SIGINT/SIGTERM handler.
  */
 KH_EXPORT void kh_outfile_cleanup_all(void);
-
-/* ---- what a build leaves beside its output ----------------------------- */
-
-/**
- * kh_depfile_format() - append a make depfile to @out: the target, every
- * input, and a phony rule per input so that a deleted header does not
- * break make.
- * @out: receives the text
- * @target: the rule's target
- * @deps: the inputs (kh_build_result.deps)
- * @nr: their number
- * @err: filled on failure
- *
- * Return: 0, -EINVAL for a path make cannot name (a newline), -ENOMEM.
- */
-KH_EXPORT int kh_depfile_format(struct kh_buf *out, const char *target,
-				char *const *deps, size_t nr,
-				struct kh_error *err);
-
-/**
- * kh_manifest_write() - record what an output was built from, beside it.
- * @path: the manifest, written atomically
- * @settings: the line naming everything besides the inputs that decides
- *	the output (kh_build_settings() and the caller's own options)
- * @snapshot: kh_build_result.snapshot
- * @inputs: paths to stat now: kh_build_result.deps and
- *	kh_build_watch_paths()
- * @nr_inputs: their number
- * @outputs: the outputs
- * @out_inodes: the inodes this build wrote, or NULL: an output that is
- *	another file by now (a concurrent build) is not recorded (-EAGAIN)
- * @nr_outputs: their number
- * @err: filled on failure
- *
- * Inputs changed since @snapshot are recorded as they are: their times then
- * fail kh_manifest_fresh()'s racy check.
- * Return: 0 or -errno (-EINVAL for a path with a newline).
- */
-KH_EXPORT int kh_manifest_write(const char *path, const char *settings,
-				const struct timespec *snapshot,
-				char *const *inputs, size_t nr_inputs,
-				const char *const *outputs,
-				const ino_t *out_inodes, size_t nr_outputs,
-				struct kh_error *err);
-
-/**
- * kh_manifest_fresh() - whether the outputs recorded at @path are up to
- * date.
- * @path: the manifest
- * @settings: as given to kh_manifest_write()
- * @outputs: as given to kh_manifest_write()
- * @nr_outputs: their number
- * @why: receives the first reason for a rebuild
- * @why_size: size of @why
- *
- * Return: true if the manifest exists, has the same @settings and
- * @outputs, every input and output has the very stat it recorded, and no
- * input's mtime or ctime is at or after the snapshot time (git's "racily
- * clean" rule); any doubt means false.
- */
-KH_EXPORT bool kh_manifest_fresh(const char *path, const char *settings,
-				 const char *const *outputs, size_t nr_outputs,
-				 char *why, size_t why_size);
 
 /* ---- build ------------------------------------------------------------ */
 
@@ -325,7 +244,8 @@ enum kh_profile {
 /*
  * struct kh_build_opts - what kh_build() archives and how.
  * @srctree, @objtree: kernel source and object trees (equal when in-tree)
- * @arch: SRCARCH, e.g. "x86"
+ * @arch: SRCARCH, e.g. "x86"; an ARCH whose SRCARCH differs ("x86_64",
+ *	"i386", "sparc64", ...) is taken as that SRCARCH, as Kbuild does
  * @srclist, @objlist: hermetic mode: read these file lists (one path per
  *	line, relative to the tree or prefixed with it) instead of walking
  * @profile: which directories
@@ -393,29 +313,79 @@ KH_EXPORT int kh_build(const struct kh_build_opts *opts,
 KH_EXPORT void kh_build_result_release(struct kh_build_result *res);
 
 /*
- * kh_build_settings() - one line naming everything besides the inputs that
- * decides the archive's bytes (options, encoder settings, versions), for
- * the manifest.  Returns a malloc'd string or NULL.
+ * struct kh_build_file_opts - where kh_build_to_file() writes the archive,
+ * what it leaves beside it, and when it may skip the build.
+ * Zero-initialise it, then set @output.
+ * @output: the archive, e.g. "kernel/kheaders_data.tar.xz"
+ * @depfile: a make depfile naming every input, whose rule's target is
+ *	@output as given; NULL for none
+ * @manifest: the record of the inputs that lets a call with nothing
+ *	changed return at once; NULL: ".NAME.manifest" beside @output
+ * @cache_beside: when the build options name no cache directory, keep the
+ *	block cache in ".NAME.cache" beside @output
+ * @force: build even when the manifest says the outputs are up to date
+ * @rebuilding: optional; called once the outputs are found out of date,
+ *	before any input is read, with the first reason (NULL with @force):
+ *	the moment a front end says what it is making
+ * @rebuilding_ctx: passed to @rebuilding
  */
-KH_EXPORT char *kh_build_settings(const struct kh_build_opts *opts);
+struct kh_build_file_opts {
+	const char *output;
+	const char *depfile;
+	const char *manifest;
+	bool cache_beside;
+	bool force;
+	void (*rebuilding)(void *ctx, const char *why);
+	void *rebuilding_ctx;
+};
+
+/*
+ * struct kh_build_file_result - what kh_build_to_file() did.
+ * @rebuilt: the outputs were out of date and a new archive was built
+ *	(whether or not it could then be written); false: up to date, and
+ *	nothing was read but the manifest and the stat of what it records
+ * @build: what kh_build() made when @rebuilt, zeroed otherwise; release
+ *	it with kh_build_result_release() in every case
+ */
+struct kh_build_file_result {
+	bool rebuilt;
+	struct kh_build_result build;
+};
 
 /**
- * kh_build_watch_paths() - the directories whose appearance or change
- * would change what kh_build() collects although no file it read did:
- * the roots of the trees it walks (the one definition kh_collect() uses)
- * and where the object tree's generated directories appear.  A manifest
- * records them beside the build's own inputs.
- * @opts: as for kh_build()
- * @paths: receives a malloc'd array of malloc'd paths (none in hermetic
- *	mode, with list files); free with kh_build_watch_paths_free()
- * @nr: receives their number
+ * kh_build_to_file() - the incremental build: kh_build() into a file when
+ * something changed, with a make depfile and a manifest beside it.
+ * @opts: what to archive and how, as for kh_build()
+ * @fopts: the output, depfile and manifest paths, and when to skip
+ * @res: filled in every case (see struct kh_build_file_result)
+ * @err: filled on failure
  *
- * Return: 0 or -ENOMEM.
+ * Up to date means: the manifest was written by a build with the same
+ * settings (every option that decides the bytes, the trees, the
+ * architecture, the list files, the output and depfile paths, the library
+ * and encoder versions), from the same working directory, and no input,
+ * walked directory or output has changed since (inode, size, mode, mtime
+ * and ctime to the nanosecond; an input changed at or after the build's
+ * snapshot counts as changed).  Then nothing is written.
+ *
+ * Otherwise the manifest is removed and the archive built; the depfile and
+ * the archive are written to temporary files beside them, then the depfile
+ * is renamed into place, then the archive: make never sees a new archive
+ * beside an old list of its inputs, and a failure before the last rename
+ * leaves the previous archive (a signal handler calls
+ * kh_outfile_cleanup_all()).  The archive's mtime is the time the inputs
+ * were snapshotted, so an edit made during the build is seen by make.  The
+ * new manifest is written last; failing to write it is no error (the next
+ * call rebuilds; @opts->note says why).
+ *
+ * Return: 0, built or up to date (@res->rebuilt says which), or -errno:
+ * -EINVAL when the output is one of the inputs, the errors of kh_build()
+ * and of the writes.
  */
-KH_EXPORT int kh_build_watch_paths(const struct kh_build_opts *opts,
-				   char ***paths, size_t *nr);
-/* kh_build_watch_paths_free() - free what kh_build_watch_paths() gave. */
-KH_EXPORT void kh_build_watch_paths_free(char **paths, size_t nr);
+KH_EXPORT int kh_build_to_file(const struct kh_build_opts *opts,
+			       const struct kh_build_file_opts *fopts,
+			       struct kh_build_file_result *res,
+			       struct kh_error *err);
 
 /**
  * kh_build_compression() - the xz encoder settings kh_build() uses, e.g.

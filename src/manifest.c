@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "error.h"
-#include "kheaders.h"
+#include "manifest.h"
 
 #define MANIFEST_MAGIC "kheaders-manifest 1"
 #define MANIFEST_MAX (256U << 20)

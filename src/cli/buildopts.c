@@ -59,22 +59,6 @@ static const char *env(const char *name)
 	return v && *v ? v : NULL;
 }
 
-/* ARCH values whose SRCARCH differs, as the top-level Makefile maps them. */
-static const char *srcarch_of(const char *arch)
-{
-	static const char *const map[][2] = {
-		{ "i386", "x86" }, { "x86_64", "x86" },
-		{ "sparc32", "sparc" }, { "sparc64", "sparc" },
-		{ "parisc64", "parisc" }, { "sh64", "sh" },
-	};
-	size_t i;
-
-	for (i = 0; arch && i < ARRAY_SIZE(map); i++)
-		if (!strcmp(arch, map[i][0]))
-			return map[i][1];
-	return arch;
-}
-
 int cli_build_option(struct cli_build_args *a, int c, const char *arg,
 		     const char *usage)
 {
@@ -134,7 +118,6 @@ int cli_build_finish(struct cli_build_args *a, const char *usage)
 		a->opts.objtree = env("objtree") ? env("objtree") : ".";
 	if (!a->opts.arch)
 		a->opts.arch = env("SRCARCH") ? env("SRCARCH") : env("ARCH");
-	a->opts.arch = srcarch_of(a->opts.arch);
 	if (!!a->opts.srclist != !!a->opts.objlist)
 		return cli_usage_error(usage,
 				       "--srclist and --objlist go together");

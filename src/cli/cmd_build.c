@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cmd_build.c - `kheaders build`: the kernel's kheaders_data.tar.xz from
- * the source and object trees, with Kbuild's environment as defaults.
+ * the source and object trees, with Kbuild's environment as defaults.  A
+ * front end to kh_build_to_file(), which owns the incremental build
+ * (manifest, depfile, atomic output); here: options, verbosity, make's
+ * jobserver and its signals, and what is printed.
  */
-#include <errno.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -55,14 +54,9 @@ static const struct option build_own_options[] = {
 
 struct build_args {
 	struct cli_build_args b;	/* opts, timestamp: shared with verify */
-	const char *output;
-	const char *depfile;
-	const char *cache;
-	bool no_cache, force;
+	struct kh_build_file_opts out;	/* -o, --depfile, --force */
+	bool no_cache;
 	bool verbose, quiet;
-	char *manifest;		/* owned */
-	ino_t out_inodes[2];	/* what this build wrote */
-	char *default_cache;	/* owned */
 };
 
 static void print_note(void *ctx, const char *msg)
@@ -77,18 +71,30 @@ static void print_warning(void *ctx, const char *msg)
 	cli_warn("%s", msg);
 }
 
+/* Kbuild style: say what is being made, once it is known to be needed. */
+static void print_rebuilding(void *ctx, const char *why)
+{
+	const struct build_args *a = ctx;
+
+	if (why && a->verbose)
+		fprintf(stderr, "kheaders: rebuilding: %s\n", why);
+	if (!a->quiet)
+		printf("  GEN     %s\n", a->out.output);
+	fflush(stdout);
+}
+
 static int parse_option(struct build_args *a, int c, const char *arg)
 {
 	int ret;
 
 	switch (c) {
-	case 'o': a->output = arg; break;
-	case OPT_DEPFILE: a->depfile = arg; break;
+	case 'o': a->out.output = arg; break;
+	case OPT_DEPFILE: a->out.depfile = arg; break;
 	case 'v': a->verbose = true; break;
 	case 'q': a->quiet = true; break;
-	case OPT_CACHE: a->cache = arg; a->no_cache = false; break;
+	case OPT_CACHE: a->b.opts.cache_dir = arg; a->no_cache = false; break;
 	case OPT_NO_CACHE: a->no_cache = true; break;
-	case OPT_FORCE: a->force = true; break;
+	case OPT_FORCE: a->out.force = true; break;
 	case OPT_CACHE_SIZE:
 		if (!cli_parse_size(arg, &a->b.opts.cache_max) ||
 		    !a->b.opts.cache_max)
@@ -112,133 +118,6 @@ static void apply_verbosity(struct build_args *a)
 		v = getenv("V");
 	if (v && strchr(v, '1') && !a->quiet)
 		a->verbose = true;
-}
-
-/* The output must never be one of the inputs it is made from. */
-static int check_output_not_input(const char *output,
-				  const struct kh_build_result *res)
-{
-	struct stat out, st;
-	size_t i;
-
-	if (stat(output, &out) < 0)
-		return 0;
-	for (i = 0; i < res->nr_deps; i++)
-		if (!stat(res->deps[i], &st) && st.st_dev == out.st_dev &&
-		    st.st_ino == out.st_ino)
-			return cli_error("output '%s' is also an input ('%s')",
-					 output, res->deps[i]);
-	return 0;
-}
-
-/* The depfile goes in first: a new archive never stands without its own. */
-static int write_depfile(struct build_args *a,
-			 const struct kh_build_result *res, struct kh_error *err)
-{
-	struct kh_outfile df = { 0 };
-	struct kh_buf dep;
-	struct stat st;
-	int ret;
-
-	kh_buf_init(&dep);
-	ret = kh_depfile_format(&dep, a->output, res->deps, res->nr_deps, err);
-	if (!ret)
-		ret = kh_outfile_open(&df, a->depfile, err);
-	if (!ret)
-		ret = kh_outfile_write(&df, dep.data, dep.len, err);
-	if (!ret && !fstat(df.fd, &st))
-		a->out_inodes[1] = st.st_ino;
-	if (!ret)
-		ret = kh_outfile_commit(&df, err);
-	else if (df.path)
-		kh_outfile_abort(&df);
-	kh_buf_release(&dep);
-	return ret;
-}
-
-static int write_outputs(struct build_args *a,
-			 const struct kh_build_result *res)
-{
-	const struct timespec times[2] = { res->snapshot, res->snapshot };
-	struct kh_outfile of = { 0 };
-	struct kh_error err;
-	struct stat st;
-
-	if (kh_outfile_open(&of, a->output, &err) ||
-	    kh_outfile_write(&of, res->xz.data, res->xz.len, &err))
-		goto out_abort;
-	if (futimens(of.fd, times) < 0)
-		cli_warn("cannot set the mtime of '%s': %s", a->output,
-			 strerror(errno));
-	if (!fstat(of.fd, &st))
-		a->out_inodes[0] = st.st_ino;
-	if (a->depfile && write_depfile(a, res, &err))
-		goto out_abort;
-	if (kh_outfile_commit(&of, &err))
-		return cli_fail(&err);
-	return 0;
-
-out_abort:
-	if (of.path)
-		kh_outfile_abort(&of);
-	return cli_fail(&err);
-}
-
-/* "<dir of output>/.<name of output><suffix>" (malloc'd). */
-static char *beside_output(const char *output, const char *suffix)
-{
-	char *d = strdup(output), *b = strdup(output), *s = NULL;
-
-	if (d && b && asprintf(&s, "%s/.%s%s", dirname(d), basename(b),
-			       suffix) < 0)
-		s = NULL;
-	free(d);
-	free(b);
-	return s;
-}
-
-/* Everything but the inputs' contents that decides the outputs. */
-static char *settings_line(const struct build_args *a)
-{
-	const struct kh_build_opts *o = &a->b.opts;
-	char *lib = kh_build_settings(o), *s = NULL;
-
-	if (lib && asprintf(&s, "%s srctree=%s objtree=%s arch=%s srclist=%s objlist=%s output=%s depfile=%s",
-			    lib, o->srctree, o->objtree, o->arch ? o->arch : "",
-			    o->srclist ? o->srclist : "",
-			    o->objlist ? o->objlist : "", a->output,
-			    a->depfile ? a->depfile : "") < 0)
-		s = NULL;
-	free(lib);
-	return s;
-}
-
-static void write_manifest(const struct build_args *a, const char *settings,
-			   const struct kh_build_result *res)
-{
-	const char *outputs[2] = { a->output, a->depfile };
-	char **inputs = NULL, **watch = NULL;
-	struct kh_error err;
-	size_t nr_watch = 0;
-
-	if (kh_build_watch_paths(&a->b.opts, &watch, &nr_watch))
-		goto out;
-	inputs = calloc(res->nr_deps + nr_watch + 1, sizeof(*inputs));
-	if (!inputs)
-		goto out;
-	/* memcpy() from NULL is undefined even for 0 bytes (--profile uapi). */
-	if (res->nr_deps)
-		memcpy(inputs, res->deps, res->nr_deps * sizeof(*inputs));
-	if (nr_watch)
-		memcpy(inputs + res->nr_deps, watch, nr_watch * sizeof(*inputs));
-	if (kh_manifest_write(a->manifest, settings, &res->snapshot, inputs,
-			      res->nr_deps + nr_watch, outputs, a->out_inodes,
-			      a->depfile ? 2 : 1, &err) && a->verbose)
-		fprintf(stderr, "kheaders: %s (the next call will rebuild)\n",
-			err.msg);
-out:
-	free(inputs);
-	kh_build_watch_paths_free(watch, nr_watch);
 }
 
 static struct sigaction old_actions[3];
@@ -283,10 +162,10 @@ static void note_peak_rss(const struct build_args *a,
 		res->threads, ru.ru_maxrss / 1024);
 }
 
-static int run_build(struct build_args *a, const char *settings)
+static int run_build(struct build_args *a)
 {
+	struct kh_build_file_result res;
 	struct kh_jobserver *js = NULL;
-	struct kh_build_result res;
 	struct kh_error err;
 	int ret;
 
@@ -295,58 +174,31 @@ static int run_build(struct build_args *a, const char *settings)
 	a->b.opts.jobserver = js;
 	if (js)
 		catch_signals(true);
-	unlink(a->manifest);
-	ret = kh_build(&a->b.opts, &res, &err);
+	ret = kh_build_to_file(&a->b.opts, &a->out, &res, &err);
 	kh_jobserver_close(js);
 	if (js)
 		catch_signals(false);
 	if (ret)
-		return cli_fail(&err);
-	ret = check_output_not_input(a->output, &res);
-	if (!ret)
-		ret = write_outputs(a, &res);
-	if (!ret && settings)
-		write_manifest(a, settings, &res);
-	note_peak_rss(a, &res);
-	kh_build_result_release(&res);
+		ret = cli_fail(&err);
+	else if (!res.rebuilt && a->verbose)
+		fprintf(stderr, "kheaders: '%s' is up to date\n",
+			a->out.output);
+	if (res.rebuilt)
+		note_peak_rss(a, &res.build);
+	kh_build_result_release(&res.build);
 	return ret;
 }
 
-static int prepare(struct build_args *a)
+static void prepare(struct build_args *a)
 {
-	a->manifest = beside_output(a->output, ".manifest");
-	if (!a->manifest)
-		return cli_error("out of memory");
-	if (!a->no_cache && !a->cache) {
-		a->default_cache = beside_output(a->output, ".cache");
-		if (!a->default_cache)
-			return cli_error("out of memory");
-		a->cache = a->default_cache;
-	}
-	a->b.opts.cache_dir = a->no_cache ? NULL : a->cache;
+	if (a->no_cache)
+		a->b.opts.cache_dir = NULL;
+	a->out.cache_beside = !a->no_cache;
+	a->out.rebuilding = print_rebuilding;
+	a->out.rebuilding_ctx = a;
 	a->b.opts.warn = print_warning;
 	if (a->verbose)
 		a->b.opts.note = print_note;
-	return 0;
-}
-
-static bool up_to_date(const struct build_args *a, const char *settings)
-{
-	const char *outputs[2] = { a->output, a->depfile };
-	char why[512];
-
-	if (a->force || !settings)
-		return false;
-	if (kh_manifest_fresh(a->manifest, settings, outputs,
-			      a->depfile ? 2 : 1, why, sizeof(why))) {
-		if (a->verbose)
-			fprintf(stderr, "kheaders: '%s' is up to date\n",
-				a->output);
-		return true;
-	}
-	if (a->verbose)
-		fprintf(stderr, "kheaders: rebuilding: %s\n", why);
-	return false;
 }
 
 static int parse_args(struct build_args *a, int argc, char **argv)
@@ -369,35 +221,23 @@ static int parse_args(struct build_args *a, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(build_usage, "unexpected argument '%s'",
 				       argv[optind]);
-	if (!a->output)
+	if (!a->out.output)
 		return cli_usage_error(build_usage, "no output: give -o OUT.tar.xz");
 	apply_verbosity(a);
 	ret = cli_build_finish(&a->b, build_usage);
-	return ret ? ret : prepare(a);
+	if (!ret)
+		prepare(a);
+	return ret;
 }
 
 int cmd_build(int argc, char **argv)
 {
 	struct build_args a = { 0 };
-	char *settings = NULL;
 	int ret;
 
 	kh_build_opts_init(&a.b.opts);
 	ret = parse_args(&a, argc, argv);
-	if (ret) {
-		ret = ret < 0 ? 0 : ret;
-		goto out;
-	}
-	settings = settings_line(&a);
-	if (up_to_date(&a, settings))
-		goto out;
-	if (!a.quiet)
-		printf("  GEN     %s\n", a.output);
-	fflush(stdout);
-	ret = run_build(&a, settings);
-out:
-	free(settings);
-	free(a.manifest);
-	free(a.default_cache);
-	return ret;
+	if (ret)
+		return ret < 0 ? 0 : ret;
+	return run_build(&a);
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "kheaders.h"
+#include "build.h"
+#include "collect.h"
 #include "fixture.h"
 
 static bool has(char *const *v, size_t n, const char *suffix)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "kheaders.h"
+#include "manifest.h"
 
 
 static char mdir[64], man[128], out[128], hdr[128], sub[128], absent[128];
