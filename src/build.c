@@ -19,9 +19,9 @@
 #include "collect.h"
 #include "error.h"
 #include "util.h"
+#include "jobserver.h"
 #include "pool.h"
 #include "tarball.h"
-#include "timestamp.h"
 #include "xzblocks.h"
 
 /* Largest header accepted; the archive format itself allows more. */

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kheaders.h"
+#include "jobserver.h"
 
 #define JS_MAX_TOKENS 1024
 

@@ -408,15 +408,9 @@ struct kh_jobserver;
 KH_EXPORT int kh_jobserver_open(struct kh_jobserver **js,
 				const char *makeflags);
 /*
- * kh_jobserver_acquire() - take up to @want tokens without ever blocking.
- * Return: the number taken (the caller now holds kh_jobserver_held()).
+ * kh_jobserver_release_all() - give back every token the one open client
+ * holds: async-signal-safe, for a signal handler.
  */
-KH_EXPORT unsigned int kh_jobserver_acquire(struct kh_jobserver *js,
-					    unsigned int want);
-KH_EXPORT unsigned int kh_jobserver_held(const struct kh_jobserver *js);
-/* kh_jobserver_release() - give back every token held.  Async-signal-safe
- * through kh_jobserver_release_all() (for the one open client). */
-KH_EXPORT void kh_jobserver_release(struct kh_jobserver *js);
 KH_EXPORT void kh_jobserver_release_all(void);
 /* kh_jobserver_close() - release, close and free. */
 KH_EXPORT void kh_jobserver_close(struct kh_jobserver *js);

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kheaders.h"
+#include "jobserver.h"
 
 /* Tokens left in a pipe or fifo, read without blocking. */
 static int drain(int rfd, char *got, int max)
