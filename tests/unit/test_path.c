@@ -72,10 +72,10 @@ Test(path, split_refuses_too_deep_and_join_rebuilds)
 	cr_assert_str_eq(why, "too deeply nested");
 	kh_path_release(&p);
 	cr_assert_eq(kh_path_split(&p, "./a//b/c/", &why), 0);
-	j = kh_path_join(&p, p.n);
+	j = kh_path_prefix(&p, p.n);
 	cr_assert_str_eq(j, "a/b/c");
 	free(j);
-	j = kh_path_join(&p, 0);
+	j = kh_path_prefix(&p, 0);
 	cr_assert_str_eq(j, "");
 	free(j);
 	kh_path_release(&p);

@@ -11,7 +11,7 @@
 #include "digest.h"
 #include "kheaders.h"
 #include "mkarchive.h"
-#include "prepare.h"
+#include "prepare_cache.h"
 
 static char top[64];
 static char root[96];
