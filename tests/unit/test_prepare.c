@@ -258,6 +258,17 @@ Test(prepare, group_writable_directory_is_damage)
 	expect_damaged("chmod g+w include/linux", "writable by group or others");
 }
 
+Test(prepare, group_writable_entry_is_damage)
+{
+	expect_damaged("chmod g+w .", "it is writable by group or others");
+}
+
+Test(prepare, group_writable_marker_is_damage)
+{
+	expect_damaged("chmod g+w .kheaders-prepared",
+		       "completion marker is not a plain file of ours");
+}
+
 Test(prepare, foreign_owner_is_damage)
 {
 	if (geteuid())
