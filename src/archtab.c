@@ -211,6 +211,32 @@ static const char *archtab_host(void)
 #endif
 }
 
+/* Targets whose kernel SRCARCH (directory under arch/) is not their name. */
+static const struct {
+	const char *target;
+	const char *srcarch;
+} srcarchs[] = {
+	{ "x86_64", "x86" }, { "i386", "x86" }, { "arm64be", "arm64" },
+	{ "armeb", "arm" }, { "riscv64", "riscv" }, { "riscv32", "riscv" },
+	{ "powerpc64le", "powerpc" }, { "powerpc64", "powerpc" },
+	{ "s390x", "s390" }, { "mips64el", "mips" }, { "mips64", "mips" },
+	{ "mipsel", "mips" }, { "sparc64", "sparc" }, { "parisc64", "parisc" },
+	{ "sheb", "sh" }, { "loongarch64", "loongarch" },
+};
+
+const char *kh_arch_host_srcarch(void)
+{
+	const char *name = archtab_host();
+	size_t i;
+
+	if (!name)
+		return "";
+	for (i = 0; i < ARRAY_SIZE(srcarchs); i++)
+		if (!strcmp(name, srcarchs[i].target))
+			return srcarchs[i].srcarch;
+	return name;
+}
+
 const struct kh_embed_arch *kh_embed_arch_at(size_t i)
 {
 	return i < ARCHTAB_LEN ? &archtab[i] : NULL;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * archtab.h - the kernel's architecture names: the embed target table is
- * public (kheaders.h); the ARCH to SRCARCH map the build uses is here.
+ * archtab.h - what the architecture table (archtab.c) tells the rest of
+ * the library beyond the embed targets of kheaders.h: the ARCH to SRCARCH
+ * map the build uses, and the host's kernel architecture, for prepare to
+ * pick an unpacked tree's arch/ directory.
  */
 #ifndef KH_ARCHTAB_H
 #define KH_ARCHTAB_H
@@ -13,5 +15,12 @@
  * given.
  */
 const char *kh_srcarch(const char *arch);
+
+/*
+ * kh_arch_host_srcarch() - the kernel's SRCARCH (the directory under arch/,
+ * "x86" for x86_64 and i386) of the architecture this library was compiled
+ * for; "" when it is not in the table.
+ */
+const char *kh_arch_host_srcarch(void);
 
 #endif /* KH_ARCHTAB_H */

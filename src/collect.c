@@ -6,7 +6,6 @@
  * a file of the archive stays a link; any other link is dereferenced; a
  * dangling link or a loop is an error.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "collect.h"
+#include "dir.h"
 #include "path.h"
 #include "error.h"
 #include "util.h"
@@ -25,6 +25,7 @@ struct walk {
 	const char *tree;	/* prefix for paths we open */
 	bool objtree;
 	const char *skip_dir;	/* archive name of a directory to skip */
+	const char *root;	/* archive name of the root being walked */
 	struct kh_error *err;
 };
 
@@ -51,15 +52,6 @@ void kh_source_list_release(struct kh_source_list *list)
 	free(list->v);
 	free(list->deps);
 	kh_source_list_init(list);
-}
-
-static char *path_join(const char *a, const char *b)
-{
-	char *s;
-
-	if (asprintf(&s, "%s/%s", a, b) < 0)
-		return NULL;
-	return s;
 }
 
 static int add_dep(struct kh_source_list *list, const char *path,
@@ -157,107 +149,86 @@ static int add_source(struct walk *w, const char *name, const char *path,
 	return 0;
 }
 
-static int walk_dir(struct walk *w, int dfd, const char *name);
+/* Deeper directories could hold no header whose path fits in PATH_MAX. */
+#define WALK_MAX_DEPTH (PATH_MAX / 2)
 
-static int walk_entry(struct walk *w, int dfd, const char *dname,
-		      const char *name)
+/* The archive name (@root/@rel) and tree path of a walked entry. */
+static int walk_names(struct walk *w, const struct kh_dir_entry *e,
+		      char **child, char **path)
 {
-	char *child = NULL, *path = NULL;
-	struct stat st;
-	int ret = 0;
+	*child = *e->path ? kh_path_join(w->root, e->path) : strdup(w->root);
+	*path = *child ? kh_path_join(w->tree, *child) : NULL;
+	if (*path)
+		return 0;
+	free(*child);
+	*child = NULL;
+	return kh_err_sys_at(w->err, ENOMEM, w->root, "cannot walk '%s'",
+			     w->root);
+}
 
-	if (asprintf(&child, "%s/%s", name, dname) < 0)
-		return kh_err_sys_at(w->err, ENOMEM, name,
-				     "cannot walk '%s'", name);
-	path = path_join(w->tree, child);
-	if (!path) {
-		ret = kh_err_sys_at(w->err, ENOMEM, name,
-				    "cannot walk '%s'", name);
-		goto out;
-	}
-	if (fstatat(dfd, dname, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		ret = kh_err_sys_at(w->err, errno, path,
-				    "cannot stat '%s'", path);
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		int sub;
+static int walk_visit(const struct kh_dir_entry *e, void *ctx)
+{
+	struct walk *w = ctx;
+	char *child, *path;
+	int ret;
 
-		if (w->skip_dir && !strcmp(child, w->skip_dir))
-			goto out;
-		sub = openat(dfd, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-			     O_CLOEXEC);
-		if (sub < 0) {
-			ret = kh_err_sys_at(w->err, errno, path,
-					 "cannot open directory '%s'", path);
-			goto out;
-		}
-		ret = walk_dep(w, path);
-		if (!ret)
-			ret = walk_dir(w, sub, child);
-	} else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) &&
-		   is_header(dname)) {
-		ret = add_source(w, child, path, &st);
-	}
-out:
+	ret = walk_names(w, e, &child, &path);
+	if (ret)
+		return ret;
+	if (S_ISDIR(e->st.st_mode))
+		ret = w->skip_dir && !strcmp(child, w->skip_dir) ?
+		      KH_DIR_SKIP : walk_dep(w, path);
+	else if ((S_ISREG(e->st.st_mode) || S_ISLNK(e->st.st_mode)) &&
+		 is_header(e->name))
+		ret = add_source(w, child, path, &e->st);
 	free(path);
 	free(child);
 	return ret;
 }
 
-/* Collect the names first and sort them: readdir order is not ours. */
-static int walk_dir(struct walk *w, int dfd, const char *name)
+static int walk_fail(const struct kh_dir_entry *e, enum kh_dir_op op,
+		     int code, void *ctx)
 {
-	DIR *d = fdopendir(dfd);
-	struct dirent *de;
-	char **names = NULL;
-	size_t nr = 0, alloc = 0, i;
-	int ret = 0;
+	struct walk *w = ctx;
+	char *child, *path;
+	int ret;
 
-	if (!d) {
-		ret = kh_err_sys(w->err, errno, "cannot read directory '%s/%s'",
-				 w->tree, name);
-		close(dfd);
+	ret = walk_names(w, e, &child, &path);
+	if (ret)
 		return ret;
+	switch (op) {
+	case KH_DIR_STAT:
+		ret = kh_err_sys_at(w->err, code, path, "cannot stat '%s'",
+				    path);
+		break;
+	case KH_DIR_OPEN:
+		ret = kh_err_sys_at(w->err, code, path,
+				    "cannot open directory '%s'", path);
+		break;
+	case KH_DIR_READ:
+		ret = kh_err_sys(w->err, code, "cannot read directory '%s'",
+				 path);
+		break;
+	default:
+		ret = kh_err_at(w->err, ELOOP, path,
+				"'%s': directories nested too deeply", path);
 	}
-	for (;;) {
-		errno = 0;
-		de = readdir(d);
-		if (!de)
-			break;
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (ALLOC_GROW(names, nr + 1, alloc))
-			goto out_nomem;
-		names[nr] = strdup(de->d_name);
-		if (!names[nr])
-			goto out_nomem;
-		nr++;
-	}
-	if (errno) {
-		ret = kh_err_sys(w->err, errno, "cannot read directory '%s/%s'",
-				 w->tree, name);
-		goto out_free;
-	}
-	for (i = 0; i < nr && !ret; i++)
-		ret = walk_entry(w, dirfd(d), names[i], name);
-	goto out_free;
-
-out_nomem:
-	ret = kh_err_sys(w->err, ENOMEM, "cannot read directory '%s/%s'",
-			 w->tree, name);
-out_free:
-	for (i = 0; i < nr; i++)
-		free(names[i]);
-	free(names);
-	closedir(d);
+	free(path);
+	free(child);
 	return ret;
 }
 
-/* walk_root() - walk @tree/@root; a missing root is fine unless @must. */
+/*
+ * walk_root() - walk @tree/@root (names sorted, links never followed); a
+ * missing root is fine unless @must.
+ */
 static int walk_root(struct walk *w, const char *root, bool must)
 {
-	char *path = path_join(w->tree, root);
+	const struct kh_dir_walk dw = {
+		.max_depth = WALK_MAX_DEPTH, .visit = walk_visit,
+		.fail = walk_fail, .ctx = w,
+	};
+	char *path = kh_path_join(w->tree, root);
 	int dfd, ret;
 
 	if (!path)
@@ -272,9 +243,11 @@ static int walk_root(struct walk *w, const char *root, bool must)
 		free(path);
 		return ret;
 	}
+	w->root = root;
 	ret = walk_dep(w, path);
 	if (!ret)
-		ret = walk_dir(w, dfd, root);
+		ret = kh_dir_walk(dfd, &dw);
+	close(dfd);
 	free(path);
 	return ret;
 }
@@ -462,7 +435,7 @@ static int read_list(struct walk *w, const char *listfile)
 			break;
 		}
 		free(path);
-		path = path_join(w->tree, name);
+		path = kh_path_join(w->tree, name);
 		if (!path)
 			goto out_nomem;
 		if (lstat(path, &st) < 0) {
@@ -574,8 +547,10 @@ static int watch_add(char ***v, size_t *nr, const char *tree,
 	char rel[PATH_MAX], *s;
 	size_t alloc = *nr;
 
-	if (!root_path(rel, sizeof(rel), fmt, arch) ||
-	    asprintf(&s, "%s/%s", tree, rel) < 0)
+	if (!root_path(rel, sizeof(rel), fmt, arch))
+		return -ENOMEM;
+	s = kh_path_join(tree, rel);
+	if (!s)
 		return -ENOMEM;
 	if (ALLOC_GROW(*v, *nr + 1, alloc)) {
 		free(s);
@@ -679,8 +654,8 @@ int kh_collect(const struct kh_build_opts *opts, struct kh_source_list *list,
 	       struct kh_error *err)
 {
 	const char *objtree = opts->objtree ? opts->objtree : opts->srctree;
-	struct walk src = { list, opts->srctree, false, NULL, err };
-	struct walk obj = { list, objtree, true, NULL, err };
+	struct walk src = { list, opts->srctree, false, NULL, NULL, err };
+	struct walk obj = { list, objtree, true, NULL, NULL, err };
 	int ret;
 
 	kh_source_list_init(list);

@@ -652,7 +652,8 @@ struct kh_unpack_opts {
  *
  * Meant for tracers that today run "tar xf /sys/kernel/kheaders.tar.xz" in
  * a shared temporary directory.  @dir must not be a symbolic link, must be
- * owned by the caller and must not be writable by others.  Entries are
+ * owned by the caller and must not be writable by group or others (so is
+ * every directory below it that the archive writes into).  Entries are
  * written through directory descriptors (openat/mkdirat with O_NOFOLLOW),
  * so nothing outside @dir is ever created, followed or changed.  Refused:
  * absolute paths, ".." components, symbolic or hard links that resolve

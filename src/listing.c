@@ -6,7 +6,6 @@
  * name order, links never followed), both seen as struct kh_entry.  Also
  * the quoting of entry names for text and JSON output.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -19,6 +18,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "dir.h"
 #include "error.h"
 #include "util.h"
 #include "listing.h"
@@ -215,8 +215,8 @@ static enum kh_entry_type listing_st_type(mode_t mode)
 	return KH_ENTRY_FILE;
 }
 
-static int listing_readlink(struct listing_walk *w, const char *path,
-			    const struct stat *st)
+static int listing_readlink(struct listing_walk *w, int dfd, const char *leaf,
+			    const char *path, const struct stat *st)
 {
 	size_t want = st->st_size > 0 ? (size_t)st->st_size + 1 : 256;
 	ssize_t n;
@@ -227,7 +227,7 @@ static int listing_readlink(struct listing_walk *w, const char *path,
 			return kh_err_sys_at(w->err, ENOMEM, path,
 					     "cannot read '%s'",
 					  path);
-		n = readlink(path, (char *)w->link.data, want);
+		n = readlinkat(dfd, leaf, (char *)w->link.data, want);
 		if (n < 0)
 			return kh_err_sys_at(w->err, errno, path,
 					  "cannot read link '%s'", path);
@@ -239,10 +239,11 @@ static int listing_readlink(struct listing_walk *w, const char *path,
 	return 0;
 }
 
-static int listing_dir_entry(struct listing_walk *w, const struct stat *st,
+static int listing_dir_entry(struct listing_walk *w, const struct kh_dir_entry *de,
 			     struct kh_entry_src *src)
 {
 	const char *path = (const char *)w->path.data;
+	const struct stat *st = &de->st;
 	struct kh_entry e;
 	int ret;
 
@@ -255,7 +256,7 @@ static int listing_dir_entry(struct listing_walk *w, const struct stat *st,
 	e.size = e.type == KH_ENTRY_FILE ? (int64_t)st->st_size : 0;
 	e.mtime = st->st_mtim.tv_sec;
 	if (e.type == KH_ENTRY_SYMLINK) {
-		ret = listing_readlink(w, path, st);
+		ret = listing_readlink(w, de->dfd, de->name, path, st);
 		if (ret)
 			return ret;
 		e.link = (const char *)w->link.data;
@@ -267,76 +268,54 @@ static int listing_dir_entry(struct listing_walk *w, const struct stat *st,
 	return w->fn(&e, w->ctx);
 }
 
-static int listing_cmp_dirent(const struct dirent **a, const struct dirent **b)
+/* The top's path, and "/" and @e's path below it (and in w->name). */
+static int listing_set_path(struct listing_walk *w,
+			    const struct kh_dir_entry *e)
 {
-	return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-static int listing_skip_dots(const struct dirent *d)
-{
-	return strcmp(d->d_name, ".") && strcmp(d->d_name, "..");
-}
-
-static int listing_walk_dir(struct listing_walk *w, int depth);
-
-/* Append "/@leaf" to both paths, visit, and cut them back. */
-static int listing_walk_child(struct listing_walk *w, const char *leaf,
-			      int depth)
-{
-	size_t plen = w->path.len, nlen = w->name.len;
-	struct kh_entry_src src;
-	struct stat st;
-	int ret;
-
-	if (kh_buf_addf(&w->path, "/%s", leaf) ||
-	    kh_buf_addf(&w->name, "%s", leaf))
+	kh_buf_setlen(&w->path, w->top);
+	kh_buf_setlen(&w->name, 2);
+	if (!*e->path)
+		return 0;
+	if (kh_buf_addf(&w->path, "/%s", e->path) ||
+	    kh_buf_addstr(&w->name, e->path) ||
+	    (S_ISDIR(e->st.st_mode) && kh_buf_addstr(&w->name, "/")))
 		return kh_err_sys_at(w->err, ENOMEM, (const char *)w->path.data,
 				     "cannot walk '%s'",
-				  (const char *)w->path.data);
-	if (lstat((const char *)w->path.data, &st) < 0) {
-		ret = kh_err_sys_at(w->err, errno, (const char *)w->path.data,
-				    "cannot stat '%s'",
-				 (const char *)w->path.data);
-		goto out_cut;
-	}
-	if (S_ISDIR(st.st_mode) && kh_buf_addstr(&w->name, "/")) {
-		ret = kh_err_sys_at(w->err, ENOMEM, (const char *)w->path.data,
-				    "cannot walk '%s'",
-				 (const char *)w->path.data);
-		goto out_cut;
-	}
-	ret = listing_dir_entry(w, &st, &src);
-	if (!ret && S_ISDIR(st.st_mode))
-		ret = listing_walk_dir(w, depth + 1);
-out_cut:
-	w->path.len = plen;
-	w->path.data[plen] = 0;
-	w->name.len = nlen;
-	w->name.data[nlen] = 0;
+				     (const char *)w->path.data);
+	return 0;
+}
+
+static int listing_visit(const struct kh_dir_entry *e, void *ctx)
+{
+	struct listing_walk *w = ctx;
+	struct kh_entry_src src;
+	int ret;
+
+	ret = listing_set_path(w, e);
+	if (!ret)
+		ret = listing_dir_entry(w, e, &src);
 	return ret;
 }
 
-static int listing_walk_dir(struct listing_walk *w, int depth)
+static int listing_fail(const struct kh_dir_entry *e, enum kh_dir_op op,
+			int code, void *ctx)
 {
-	struct dirent **list;
-	int n, i, ret = 0;
+	struct listing_walk *w = ctx;
+	const char *path;
+	int ret;
 
-	if (depth > LISTING_DEPTH)
-		return kh_err_at(w->err, ELOOP, (const char *)w->path.data,
-				 "'%s': directories nested too deeply",
-			      (const char *)w->path.data);
-	n = scandir((const char *)w->path.data, &list, listing_skip_dots,
-		    listing_cmp_dirent);
-	if (n < 0)
-		return kh_err_sys_at(w->err, errno, (const char *)w->path.data,
-				     "cannot read directory '%s'",
-				  (const char *)w->path.data);
-	for (i = 0; i < n && !ret; i++)
-		ret = listing_walk_child(w, list[i]->d_name, depth);
-	for (i = 0; i < n; i++)
-		free(list[i]);
-	free(list);
-	return ret;
+	ret = listing_set_path(w, e);
+	if (ret)
+		return ret;
+	path = (const char *)w->path.data;
+	if (op == KH_DIR_STAT)
+		return kh_err_sys_at(w->err, code, path, "cannot stat '%s'",
+				     path);
+	if (op == KH_DIR_DEEP)
+		return kh_err_at(w->err, ELOOP, path,
+				 "'%s': directories nested too deeply", path);
+	return kh_err_sys_at(w->err, code, path,
+			     "cannot read directory '%s'", path);
 }
 
 int kh_dir_foreach(const char *dir,
@@ -344,16 +323,20 @@ int kh_dir_foreach(const char *dir,
 		   void *ctx, struct kh_error *err)
 {
 	struct listing_walk w = { .fn = fn, .ctx = ctx, .err = err };
+	const struct kh_dir_walk dw = {
+		.max_depth = LISTING_DEPTH, .visit = listing_visit,
+		.fail = listing_fail, .ctx = &w,
+	};
+	struct kh_dir_entry top = { .dfd = AT_FDCWD, .name = dir, .path = "" };
 	struct kh_entry_src src;
-	struct stat st;
-	int ret;
+	int dfd, ret;
 
 	kh_buf_init(&w.path);
 	kh_buf_init(&w.name);
 	kh_buf_init(&w.link);
-	if (stat(dir, &st) < 0)
+	if (stat(dir, &top.st) < 0)
 		return kh_err_sys_at(err, errno, dir, "cannot open '%s'", dir);
-	if (!S_ISDIR(st.st_mode))
+	if (!S_ISDIR(top.st.st_mode))
 		return kh_err_at(err, ENOTDIR, dir,
 				 "'%s' is not a directory", dir);
 	if (kh_buf_addstr(&w.path, dir) || kh_buf_addstr(&w.name, "./")) {
@@ -362,9 +345,19 @@ int kh_dir_foreach(const char *dir,
 	}
 	while (w.path.len > 1 && w.path.data[w.path.len - 1] == '/')
 		w.path.data[--w.path.len] = 0;
-	ret = listing_dir_entry(&w, &st, &src);
-	if (!ret)
-		ret = listing_walk_dir(&w, 0);
+	w.top = w.path.len;
+	ret = listing_dir_entry(&w, &top, &src);
+	if (ret)
+		goto out_free;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		ret = kh_err_sys_at(err, errno, dir,
+				    "cannot read directory '%s'",
+				    (const char *)w.path.data);
+		goto out_free;
+	}
+	ret = kh_dir_walk(dfd, &dw);
+	close(dfd);
 out_free:
 	kh_buf_release(&w.path);
 	kh_buf_release(&w.name);

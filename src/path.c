@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * path.c - lexical path handling shared by collect, unpack, listing and
- * diff: one component walker and what is built on it.  Nothing here looks
- * at the file system.
+ * path.c - lexical path handling shared by collect, unpack, listing, diff
+ * and prepare: one component walker and what is built on it, and the
+ * joining of tree paths.  Nothing here looks at the file system.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -104,6 +104,50 @@ const char *kh_name_key(const char *name, size_t *len)
 	return name;
 }
 
+char *kh_path_join(const char *dir, const char *name)
+{
+	char *s;
+
+	if (asprintf(&s, "%s/%s", dir, name) < 0)
+		return NULL;
+	return s;
+}
+
+char *kh_path_absolute(const char *dir, const char *path)
+{
+	const char *rest = path;
+	struct kh_path_comp c;
+	char *in = NULL, *out;
+	size_t len = 0;
+
+	if (path[0] != '/') {
+		in = kh_path_join(dir, path);
+		if (!in)
+			return NULL;
+		rest = in;
+	}
+	out = malloc(strlen(rest) + 2);
+	while (out && kh_path_next(&rest, &c)) {
+		if (kh_path_comp_self(&c))
+			continue;
+		if (kh_path_comp_up(&c)) {
+			while (len && out[--len] != '/')
+				;
+			continue;
+		}
+		out[len++] = '/';
+		memcpy(out + len, c.name, c.len);
+		len += c.len;
+	}
+	if (out) {
+		if (!len)
+			out[len++] = '/';
+		out[len] = '\0';
+	}
+	free(in);
+	return out;
+}
+
 void kh_path_release(struct kh_path *p)
 {
 	free(p->buf);
@@ -146,7 +190,7 @@ int kh_path_split(struct kh_path *p, const char *path, const char **why)
 	return 0;
 }
 
-char *kh_path_join(const struct kh_path *p, unsigned int n)
+char *kh_path_prefix(const struct kh_path *p, unsigned int n)
 {
 	size_t len = 1, i;
 	char *s, *o;

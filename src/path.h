@@ -3,8 +3,9 @@
  * path.h - the one path module: archive and tree paths taken apart
  * component by component, lexically, never touching the file system.
  * The safe unpacker's refusals ("..", absolute paths, links that climb
- * out), the collector's link targets and list files, and the name keys of
- * listings and diffs all rest on kh_path_next().
+ * out), the collector's link targets and list files, the name keys of
+ * listings and diffs, and prepare's absolute cache root all rest on
+ * kh_path_next(); tree paths are joined here too.
  */
 #ifndef KH_PATH_H
 #define KH_PATH_H
@@ -57,6 +58,19 @@ char *kh_path_link_target(const char *name, const char *target);
  */
 const char *kh_name_key(const char *name, size_t *len);
 
+/*
+ * kh_path_join() - "@dir/@name" exactly (malloc'd; NULL without memory):
+ * the one way a tree path is made of a directory and a name below it.
+ */
+char *kh_path_join(const char *dir, const char *name);
+
+/*
+ * kh_path_absolute() - @path as an absolute path: taken from @dir when
+ * relative, with empty and "." components dropped and ".." folded
+ * lexically ("/.." is "/"); malloc'd, NULL without memory.
+ */
+char *kh_path_absolute(const char *dir, const char *path);
+
 /* A path split into at most KH_PATH_MAX_DEPTH components. */
 struct kh_path {
 	char *buf;			/* owned copy, '\0' after each component */
@@ -73,8 +87,8 @@ struct kh_path {
 int kh_path_split(struct kh_path *p, const char *path, const char **why);
 void kh_path_release(struct kh_path *p);
 
-/* kh_path_join() - the first @n components of @p joined by '/' (malloc'd). */
-char *kh_path_join(const struct kh_path *p, unsigned int n);
+/* kh_path_prefix() - the first @n components of @p joined by '/' (malloc'd). */
+char *kh_path_prefix(const struct kh_path *p, unsigned int n);
 
 /*
  * kh_link_target_inside() - whether symbolic link @target, placed at the

@@ -9,9 +9,9 @@
  * already wrote, symbolic links are created last and only when they
  * resolve inside the directory without passing through another link, and
  * the unpacked size is bounded before any data is written.  The directory
- * itself must be the caller's own (the class of bcc's CVE-2024-2314).
+ * itself must be the caller's own and writable by nobody else
+ * (kh_dir_trust(); the class of bcc's CVE-2024-2314).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,13 +23,15 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "dir.h"
 #include "error.h"
 #include "util.h"
 #include "tarread.h"
 #include "path.h"
+#include "unpack.h"
 
 #define ENTRY_COST 512
-#define UNTRUSTED_DIR "a directory on its path is not yours or is writable by others"
+#define UNTRUSTED_DIR "a directory on its path is not yours or is writable by group or others"
 
 struct deferred_link {
 	char *path;
@@ -63,19 +65,6 @@ struct unpack_ctx {
 	struct ino_set written;
 	struct kh_error *err;
 };
-
-/*
- * A directory unpacking may write into: the caller's own, and writable by
- * nobody else (a group-writable one only when the group is the caller's).
- * Anyone else who can write there could swap a name for a link between our
- * check and our write.
- */
-static bool dir_trusted(const struct stat *st)
-{
-	if (st->st_uid != geteuid() || (st->st_mode & S_IWOTH))
-		return false;
-	return !(st->st_mode & S_IWGRP) || st->st_gid == getegid();
-}
 
 static size_t ino_hash(uint64_t dev, uint64_t ino)
 {
@@ -146,7 +135,7 @@ static int sys_fail(struct unpack_ctx *c, int code, const char *what,
 /*
  * Open the directory made of the first @n components of @p, below the
  * root, never following a link; create missing ones (mode 0755) when
- * @create.  A directory that was already there must pass dir_trusted().
+ * @create.  Every directory must pass kh_dir_trust().
  * Return a descriptor the caller closes, -EPERM for an untrusted
  * directory, or -errno.
  */
@@ -174,7 +163,7 @@ static int walk_dirs(struct unpack_ctx *c, const struct kh_path *p,
 		fd = next;
 		if (fstat(fd, &st))
 			goto out_fail;
-		if (!dir_trusted(&st)) {
+		if (kh_dir_trust(&st) != KH_DIR_TRUSTED) {
 			close(fd);
 			return -EPERM;
 		}
@@ -375,7 +364,7 @@ static int defer_link(struct unpack_ctx *c, const struct kh_path *p,
 		return kh_err_sys_at(c->err, ENOMEM, c->dir, "'%s'", c->dir);
 	l = &c->links[c->nlinks++];
 	l->target = strdup(target);
-	l->path = kh_path_join(p, p->n);
+	l->path = kh_path_prefix(p, p->n);
 	if (!l->path || !l->target)
 		return kh_err_sys_at(c->err, ENOMEM, c->dir, "'%s'", c->dir);
 	return 0;
@@ -556,9 +545,8 @@ static int make_links(struct unpack_ctx *c)
 }
 
 /*
- * Open (creating with mode 0700 when missing) the unpack directory and
- * check it is the caller's own: not a link, same owner, not writable by
- * others.
+ * Open (creating with mode 0700 when missing) the unpack directory, never
+ * through a symbolic link.
  */
 static int open_root(const char *dir, bool *created_out, struct kh_error *err)
 {
@@ -582,86 +570,35 @@ static int open_root(const char *dir, bool *created_out, struct kh_error *err)
 				      dir);
 		return kh_err_sys_at(err, errno, dir, "cannot open '%s'", dir);
 	}
-	if (fstat(fd, &st))
-		goto out_sys;
-	if (st.st_uid != geteuid()) {
+	if (created && !fstat(fd, &st) && st.st_uid == geteuid() &&
+	    fchmod(fd, 0700)) {
+		kh_err_sys_at(err, errno, dir, "cannot open '%s'", dir);
 		close(fd);
+		return -err->code;
+	}
+	return fd;
+}
+
+/* The top must pass kh_dir_trust(): nobody else may add or swap names. */
+static int check_root(int dfd, const char *dir, struct kh_error *err)
+{
+	struct stat st;
+
+	if (fstat(dfd, &st))
+		return kh_err_sys_at(err, errno, dir, "cannot open '%s'", dir);
+	switch (kh_dir_trust(&st)) {
+	case KH_DIR_FOREIGN:
 		return kh_err_at(err, EPERM, dir,
 			      "refusing to unpack into '%s': it is owned by uid %u, not by uid %u",
 			      dir, (unsigned int)st.st_uid,
 			      (unsigned int)geteuid());
-	}
-	if (created && fchmod(fd, 0700))
-		goto out_sys;
-	if (!created && !dir_trusted(&st)) {
-		close(fd);
+	case KH_DIR_SHARED:
 		return kh_err_at(err, EPERM, dir,
-			      "refusing to unpack into '%s': it is writable by others",
-			      dir);
+			      "refusing to unpack into '%s': it is writable by group or others (mode %04o)",
+			      dir, (unsigned int)(st.st_mode & 07777));
+	default:
+		return 0;
 	}
-	return fd;
-out_sys:
-	kh_err_sys_at(err, errno, dir, "cannot open '%s'", dir);
-	close(fd);
-	return -err->code;
-}
-
-/* Does the directory open at @dfd hold nothing but "." and ".."? */
-static bool dir_is_empty(int dfd)
-{
-	struct dirent *de;
-	bool empty = true;
-	int fd = dup(dfd);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return false;
-	}
-	while (empty && (de = readdir(d)))
-		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
-	rewinddir(d);		/* the offset is shared with @dfd */
-	closedir(d);
-	return empty;
-}
-
-/*
- * Empty the directory open at @dfd, never following a link: what a failed
- * unpack into a directory it created must not leave behind.
- */
-static void remove_contents(int dfd)
-{
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-	int sub, fd = dup(dfd);
-
-	if (fd < 0)
-		return;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return;
-	}
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW))
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			sub = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY |
-				     O_NOFOLLOW | O_CLOEXEC);
-			if (sub >= 0) {
-				remove_contents(sub);
-				close(sub);
-			}
-			unlinkat(dfd, de->d_name, AT_REMOVEDIR);
-		} else {
-			unlinkat(dfd, de->d_name, 0);
-		}
-	}
-	closedir(d);
 }
 
 static int unpack_all(struct unpack_ctx *c, const void *xz, size_t len)
@@ -690,24 +627,28 @@ out_why:
 		      c->dir, why.msg);
 }
 
-int kh_unpack_to_dir(const void *xz, size_t len, const char *dir,
-		     const struct kh_unpack_opts *opts, struct kh_error *err)
+int kh_unpack_at(int dfd, const char *dir, const void *xz, size_t len,
+		 const struct kh_unpack_opts *opts, struct kh_error *err)
 {
 	struct unpack_ctx c;
-	bool created = false;
-	size_t i;
+	char **names;
+	size_t i, nr;
 	int ret;
 
+	ret = check_root(dfd, dir, err);
+	if (ret)
+		return ret;
 	memset(&c, 0, sizeof(c));
+	c.root = dfd;
 	c.dir = dir;
 	c.err = err;
 	c.max = opts && opts->max_size ? opts->max_size :
 		KH_UNPACK_DEFAULT_MAX_SIZE;
-	c.root = open_root(dir, &created, err);
-	if (c.root < 0)
-		return c.root;
-	/* Nobody else can write there (open_root()): only we add links. */
-	c.root_was_empty = created || dir_is_empty(c.root);
+	/* Nobody else can write there (check_root()): only we add links. */
+	if (!kh_dir_names(dfd, &names, &nr)) {
+		c.root_was_empty = !nr;
+		kh_dir_names_free(names, nr);
+	}
 	ret = unpack_all(&c, xz, len);
 	kh_tar_close(&c.tar);
 	for (i = 0; i < c.nlinks; i++) {
@@ -717,13 +658,26 @@ int kh_unpack_to_dir(const void *xz, size_t len, const char *dir,
 	free(c.links);
 	free(c.link_paths);
 	free(c.written.slot);
+	return ret;
+}
+
+int kh_unpack_to_dir(const void *xz, size_t len, const char *dir,
+		     const struct kh_unpack_opts *opts, struct kh_error *err)
+{
+	bool created = false;
+	int dfd, ret;
+
+	dfd = open_root(dir, &created, err);
+	if (dfd < 0)
+		return dfd;
+	ret = kh_unpack_at(dfd, dir, xz, len, opts, err);
 	/* A directory we created holds nothing of a failed unpack. */
 	if (ret && created) {
-		remove_contents(c.root);
-		close(c.root);
+		kh_dir_empty_at(dfd);
+		close(dfd);
 		rmdir(dir);
 		return ret;
 	}
-	close(c.root);
+	close(dfd);
 	return ret;
 }

@@ -186,24 +186,39 @@ bounded "a hard link to a file the archive wrote is made" 0 "" \
 [ "$(stat -c %h out-hl2/f)" = 2 ] && ok "it is a hard link" || not_ok "it is a hard link"
 
 # ---- extract -C: every directory written into must be trusted -----------
+# One rule (kh_dir_trust(), docs/design.md "Directories"): ours, and
+# writable by neither group nor others, whoever the group is.
 mkdir -m 700 out-ww && mkdir -m 777 out-ww/include
 bounded "a world-writable subdirectory is refused" 1 \
-	"refusing '\./include/a\.h'.*not yours or is writable by others" \
+	"refusing '\./include/a\.h'.*not yours or is writable by group or others" \
 	"$KHEADERS" extract good.tar.xz -C out-ww
 [ ! -e out-ww/include/a.h ] && ok "nothing written into it" || not_ok "nothing written into it"
 if [ "$(id -u)" = 0 ]; then
 	mkdir -m 700 out-foreign && mkdir -m 755 out-foreign/include
 	chown nobody out-foreign/include
 	bounded "a subdirectory owned by another user is refused" 1 \
-		"not yours or is writable by others" \
+		"not yours or is writable by group or others" \
 		"$KHEADERS" extract good.tar.xz -C out-foreign
 	mkdir -m 770 out-grp && chgrp nogroup out-grp
 	bounded "a DIR writable by a group not the caller's is refused" 1 \
-		"refusing to unpack into '.*out-grp': it is writable by others" \
+		"refusing to unpack into '.*out-grp': it is writable by group or others \(mode 0770\)" \
 		"$KHEADERS" extract good.tar.xz -C out-grp
 else
 	skip "foreign subdirectory and group: need root for chown"
 fi
 mkdir -m 770 out-owngrp
-bounded "a DIR writable by the caller's own group is used" 0 "" \
+bounded "a DIR writable by the caller's own group is refused" 1 \
+	"refusing to unpack into '.*out-owngrp': it is writable by group or others \(mode 0770\)" \
 	"$KHEADERS" extract good.tar.xz -C out-owngrp
+[ -z "$(ls -A out-owngrp)" ] && ok "nothing written into the group's DIR" ||
+	not_ok "nothing written into the group's DIR"
+mkdir -m 700 out-gw && mkdir -m 770 out-gw/include
+bounded "a subdirectory writable by the caller's own group is refused" 1 \
+	"refusing '\./include/a\.h'.*not yours or is writable by group or others" \
+	"$KHEADERS" extract good.tar.xz -C out-gw
+mkdir -m 770 out-owngrp/new
+bounded "a new DIR inside the group's directory is made private and used" 0 "" \
+	"$KHEADERS" extract good.tar.xz -C out-owngrp/new/hdrs
+[ "$(stat -c %a out-owngrp/new/hdrs)" = 700 ] && [ -e out-owngrp/new/hdrs/include/a.h ] &&
+	ok "the new DIR is 0700 and holds the headers" ||
+	not_ok "the new DIR is 0700 and holds the headers"

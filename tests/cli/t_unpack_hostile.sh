@@ -92,7 +92,7 @@ else
 	skip "directory owned by another user: needs root"
 fi
 mkdir work/d && chmod 0777 work/d
-expect_fail "world-writable directory refused" 1 "writable by others" \
+expect_fail "world-writable directory refused" 1 "writable by group or others" \
 	"$KHEADERS" extract good.tar.xz -C work/d
 rm -rf work/d
 

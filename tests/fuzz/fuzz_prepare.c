@@ -22,7 +22,7 @@
 
 #include "digest.h"
 #include "kheaders.h"
-#include "prepare.h"
+#include "prepare_cache.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -209,7 +209,7 @@ static void fuzz_entry(const uint8_t *data, size_t size)
 		memset(&m, 0, sizeof(m));
 		efd = open(path, O_RDONLY | O_DIRECTORY);
 		assert(efd >= 0);
-		assert(!kh_prepare_manifest(efd, geteuid(), &m, why));
+		assert(!kh_prepare_manifest(efd, &m, why));
 		close(efd);
 		assert(!strcmp(m.manifest, sealed.manifest));
 	}

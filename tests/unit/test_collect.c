@@ -257,3 +257,27 @@ Test(collect, list_line_outside_tree_refused)
 	cr_assert_eq(kh_collect(&o, &list, &err), -EINVAL);
 	cr_assert(strstr(err.msg, "line 1"), "%s", err.msg);
 }
+
+Test(collect, linked_directory_is_not_walked_and_deps_are_sorted)
+{
+	struct kh_source_list list;
+	struct kh_error err;
+	char want[512], top[512];
+	size_t i;
+
+	put("src/include/zz/z.h", "z\n");
+	put("src/include/aa/a.h", "a\n");
+	link_to("../arch/x86/include/asm", "src/include/asm");
+	cr_assert_eq(collect(&list, &err, KH_PROFILE_HEADERS), 0, "%s", err.msg);
+	cr_assert_null(strstr(names_of(&list), " include/asm/"),
+		       "%s", names_of(&list));
+	snprintf(top, sizeof(top), "%s/src/include", root);
+	for (i = 0; i + 1 < list.nr_deps &&
+	     !strncmp(list.deps[i + 1], top, strlen(top)); i++)
+		cr_assert_lt(strcmp(list.deps[i], list.deps[i + 1]), 0,
+			     "'%s' before '%s'", list.deps[i], list.deps[i + 1]);
+	cr_assert_eq(i, 5, "include, aa, linux, uapi, uapi/linux, zz");
+	snprintf(want, sizeof(want), "%s/src/include/aa", root);
+	cr_assert_str_eq(list.deps[1], want);
+	kh_source_list_release(&list);
+}

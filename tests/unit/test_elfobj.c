@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kheaders.h"
+#include "archtab.h"
 #include "elfobj.h"
 #include "util.h"
 
@@ -58,6 +59,19 @@ static void read_sym(struct kh_buf *obj, int i, GElf_Sym *sym, char **name)
 	cr_assert_not_null(gelf_getsym(elf_getdata(scn, NULL), i, sym));
 	*name = strdup(elf_strptr(elf, sh.sh_link, sym->st_name));
 	elf_end(elf);
+}
+
+Test(archtab, host_srcarch_is_the_kernel_arch_directory)
+{
+	const char *a = kh_arch_host_srcarch();
+
+#if defined(__x86_64__) || defined(__i386__)
+	cr_assert_str_eq(a, "x86");
+#elif defined(__aarch64__)
+	cr_assert_str_eq(a, "arm64");
+#else
+	cr_assert_not_null(a);
+#endif
 }
 
 Test(archtab, kernel_names_follow_the_kernel_abi)

@@ -10,6 +10,7 @@
 
 #include "kheaders.h"
 #include "path.h"
+#include "util.h"
 
 Test(path, next_walks_every_component_including_empty_ones)
 {
@@ -72,10 +73,10 @@ Test(path, split_refuses_too_deep_and_join_rebuilds)
 	cr_assert_str_eq(why, "too deeply nested");
 	kh_path_release(&p);
 	cr_assert_eq(kh_path_split(&p, "./a//b/c/", &why), 0);
-	j = kh_path_join(&p, p.n);
+	j = kh_path_prefix(&p, p.n);
 	cr_assert_str_eq(j, "a/b/c");
 	free(j);
-	j = kh_path_join(&p, 0);
+	j = kh_path_prefix(&p, 0);
 	cr_assert_str_eq(j, "");
 	free(j);
 	kh_path_release(&p);
@@ -143,4 +144,36 @@ Test(path, link_targets_must_stay_inside)
 	cr_assert_not(kh_link_target_inside(&p, "/x.h", &why));
 	cr_assert_not(kh_link_target_inside(&p, "", &why));
 	kh_path_release(&p);
+}
+
+Test(path, join_puts_one_slash_between)
+{
+	char *s = kh_path_join("a/b", "c/d.h");
+
+	cr_assert_str_eq(s, "a/b/c/d.h");
+	free(s);
+	s = kh_path_join("/home/u/", ".cache/kheaders");
+	cr_assert_str_eq(s, "/home/u//.cache/kheaders", "joined as given");
+	free(s);
+}
+
+Test(path, absolute_resolves_dots_lexically)
+{
+	static const char *const cases[][3] = {
+		{ "/home/u", "cache", "/home/u/cache" },
+		{ "/home/u", "./a/../b//c/", "/home/u/b/c" },
+		{ "/home/u", "../../../x", "/x" },
+		{ "/ignored", "/abs/./p/..", "/abs" },
+		{ "/", ".", "/" },
+		{ "", "/..", "/" },
+	};
+	size_t i;
+	char *s;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		s = kh_path_absolute(cases[i][0], cases[i][1]);
+		cr_assert_str_eq(s, cases[i][2], "'%s' + '%s'", cases[i][0],
+				 cases[i][1]);
+		free(s);
+	}
 }

@@ -11,7 +11,7 @@
 #include "digest.h"
 #include "kheaders.h"
 #include "mkarchive.h"
-#include "prepare.h"
+#include "prepare_cache.h"
 
 static char top[64];
 static char root[96];
@@ -256,6 +256,17 @@ Test(prepare, marker_that_is_a_link_is_damage)
 Test(prepare, group_writable_directory_is_damage)
 {
 	expect_damaged("chmod g+w include/linux", "writable by group or others");
+}
+
+Test(prepare, group_writable_entry_is_damage)
+{
+	expect_damaged("chmod g+w .", "it is writable by group or others");
+}
+
+Test(prepare, group_writable_marker_is_damage)
+{
+	expect_damaged("chmod g+w .kheaders-prepared",
+		       "completion marker is not a plain file of ours");
 }
 
 Test(prepare, foreign_owner_is_damage)

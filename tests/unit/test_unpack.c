@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <archive_entry.h>
 
 #include "kheaders.h"
+#include "unpack.h"
 
 struct ent {
 	const char *path;
@@ -160,4 +162,73 @@ Test(unpack, directory_that_is_a_symlink_is_refused)
 	cr_assert(strstr(err.msg, "symbolic link"), "%s", err.msg);
 	snprintf(p, sizeof(p), "%s/a.h", top);
 	cr_assert_neq(access(p, F_OK), 0);
+}
+
+Test(unpack, directory_writable_by_our_own_group_is_refused)
+{
+	static const struct ent e[] = { { "a.h", AE_IFREG, "x", -1 } };
+	struct kh_error err;
+	char p[160];
+
+	cr_assert_eq(mkdir(dir, 0770), 0);
+	cr_assert_eq(chmod(dir, 0770), 0);
+	cr_assert_eq(unpack(e, 1, 0, &err), -EPERM);
+	cr_assert(strstr(err.msg, "writable by group or others (mode 0770)"),
+		  "%s", err.msg);
+	snprintf(p, sizeof(p), "%s/a.h", dir);
+	cr_assert_neq(access(p, F_OK), 0);
+}
+
+Test(unpack, group_writable_subdirectory_is_refused)
+{
+	static const struct ent e[] = {
+		{ "include/a.h", AE_IFREG, "x", -1 },
+	};
+	struct kh_error err;
+	char p[160];
+
+	cr_assert_eq(mkdir(dir, 0700), 0);
+	snprintf(p, sizeof(p), "%s/include", dir);
+	cr_assert_eq(mkdir(p, 0770), 0);
+	cr_assert_eq(chmod(p, 0770), 0);
+	cr_assert_eq(unpack(e, 1, 0, &err), -EPERM);
+	cr_assert(strstr(err.msg, "not yours or is writable by group or others"),
+		  "%s", err.msg);
+}
+
+Test(unpack, at_writes_through_the_callers_descriptor)
+{
+	static const struct ent e[] = { { "a.h", AE_IFREG, "x", -1 } };
+	static uint8_t buf[1 << 16];
+	size_t len = make_tar(e, 1, buf, sizeof(buf));
+	struct kh_error err;
+	struct stat st;
+	int dfd;
+
+	cr_assert_eq(mkdir(dir, 0700), 0);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	cr_assert_geq(dfd, 0);
+	cr_assert_eq(kh_unpack_at(dfd, "label", buf, len, NULL, &err), 0,
+		     "%s", err.msg);
+	cr_assert_eq(fstatat(dfd, "a.h", &st, 0), 0);
+	cr_assert_eq(fstat(dfd, &st), 0, "the descriptor stays open");
+	close(dfd);
+}
+
+Test(unpack, at_refuses_a_shared_directory_and_names_the_label)
+{
+	static const struct ent e[] = { { "a.h", AE_IFREG, "x", -1 } };
+	static uint8_t buf[1 << 16];
+	size_t len = make_tar(e, 1, buf, sizeof(buf));
+	struct kh_error err;
+	int dfd;
+
+	cr_assert_eq(mkdir(dir, 0700), 0);
+	cr_assert_eq(chmod(dir, 0757), 0);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	cr_assert_geq(dfd, 0);
+	cr_assert_eq(kh_unpack_at(dfd, "label", buf, len, NULL, &err), -EPERM);
+	cr_assert(strstr(err.msg, "refusing to unpack into 'label': it is writable by group or others"),
+		  "%s", err.msg);
+	close(dfd);
 }
