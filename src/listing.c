@@ -22,7 +22,6 @@
 #include "error.h"
 #include "util.h"
 #include "listing.h"
-#include "path.h"
 #include "tarread.h"
 
 #define LISTING_CHUNK	65536

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * listing.h - what the list and diff code share inside the library: where
- * an entry's content comes from, the comparison key of a name, and the
- * quoting of names for line-oriented and JSON output.
+ * an entry's content comes from (an archive positioned on it, or a file of
+ * a directory walk).
  */
 #ifndef KH_LISTING_H
 #define KH_LISTING_H

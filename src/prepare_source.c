@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "decomp.h"
 #include "digest.h"
 #include "dir.h"
 #include "error.h"
@@ -33,9 +34,15 @@
 
 extern char **environ;
 
-static const char *const module_files[] = {
-	"kheaders.ko", "kheaders.ko.xz", "kheaders.ko.zst", "kheaders.ko.gz",
-};
+/*
+ * module_suffix() - the suffix of the @i-th name kheaders.ko may have:
+ * none first, then one per format the kernel compresses modules with
+ * (decomp.c's table); NULL for a format it never uses for modules.
+ */
+static const char *module_suffix(unsigned int i)
+{
+	return i ? kh_comp_module_suffix((enum kh_comp)(i - 1)) : "";
+}
 
 static const char *const from_names[] = {
 	[KH_PREPARE_AUTO] = "auto",
@@ -291,10 +298,11 @@ static int try_image(struct kh_prepare_source *c)
 	snprintf(path, sizeof(path), "%s/lib/modules/%s/vmlinuz", c->root,
 		 c->release);
 	ret = try_file(c, path, KH_PREPARE_IMAGE);
-	for (i = 0; !ret && i < ARRAY_SIZE(module_files);
-	     i++) {
-		snprintf(path, sizeof(path), "%s/lib/modules/%s/%s/%s",
-			 c->root, c->release, MODULE_DIR, module_files[i]);
+	for (i = 0; !ret && i <= KH_COMP_COUNT; i++) {
+		if (!module_suffix(i))
+			continue;
+		snprintf(path, sizeof(path), "%s/lib/modules/%s/%s/kheaders.ko%s",
+			 c->root, c->release, MODULE_DIR, module_suffix(i));
 		if (stat(path, &st))
 			continue;
 		any_module = true;
@@ -411,9 +419,11 @@ static int installed_scan_modules(struct kh_prepare_installed *in)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/vmlinuz", dir, names[i]);
 		ret = access(path, F_OK) ? 0 : installed_add(in, path);
-		for (j = 0; !ret && j < ARRAY_SIZE(module_files); j++) {
-			snprintf(path, sizeof(path), "%s/%s/%s/%s", dir,
-				 names[i], MODULE_DIR, module_files[j]);
+		for (j = 0; !ret && j <= KH_COMP_COUNT; j++) {
+			if (!module_suffix(j))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s/%s/kheaders.ko%s",
+				 dir, names[i], MODULE_DIR, module_suffix(j));
 			ret = access(path, F_OK) ? 0 : installed_add(in, path);
 		}
 	}

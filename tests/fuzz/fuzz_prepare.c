@@ -23,6 +23,7 @@
 #include "digest.h"
 #include "kheaders.h"
 #include "prepare_cache.h"
+#include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -65,9 +66,9 @@ static void make_archive(void)
 	uint8_t tar[16384], d[KH_SHA256_LEN];
 	size_t len = 0, i, n, pos = 0;
 
-	for (i = 0; i < sizeof(dirs) / sizeof(*dirs); i++, len += 512)
+	for (i = 0; i < ARRAY_SIZE(dirs); i++, len += 512)
 		tar_header(tar + len, dirs[i], '5', 0);
-	for (i = 0; i < sizeof(files) / sizeof(*files); i++) {
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		n = strlen(files[i]);
 		tar_header(tar + len, files[i], '0', n);
 		len += 512;

@@ -12,6 +12,7 @@
 #include "kheaders.h"
 #include "mkarchive.h"
 #include "prepare_cache.h"
+#include "util.h"
 
 static char top[64];
 static char root[96];
@@ -59,7 +60,7 @@ static int make_root_entry(struct kh_buf *xz, struct kh_prepare_marker *m)
 	struct kh_error err;
 	int rootfd;
 
-	mk_archive(headers, sizeof(headers) / sizeof(*headers), 0, xz);
+	mk_archive(headers, ARRAY_SIZE(headers), 0, xz);
 	rootfd = kh_prepare_root_open(root, true, &err);
 	cr_assert_geq(rootfd, 0, "%s", err.msg);
 	memset(m, 0, sizeof(*m));
@@ -362,7 +363,7 @@ Test(prepare, library_call_unpacks_once_then_reuses)
 	char file[160], sha[65], want[256];
 	struct kh_buf xz;
 
-	mk_archive(headers, sizeof(headers) / sizeof(*headers), 0, &xz);
+	mk_archive(headers, ARRAY_SIZE(headers), 0, &xz);
 	sha_of(&xz, sha);
 	snprintf(file, sizeof(file), "%s/a.tar.xz", top);
 	write_file(file, &xz);

@@ -13,6 +13,7 @@
 
 #include "kheaders.h"
 #include "unpack.h"
+#include "util.h"
 
 struct ent {
 	const char *path;
@@ -128,7 +129,7 @@ Test(unpack, refusals_name_the_entry_and_touch_nothing_outside)
 	char p[160];
 	size_t i;
 
-	for (i = 0; i < sizeof(why) / sizeof(why[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(why); i++) {
 		cr_assert_eq(unpack(cases[i], 1, 0, &err), -EPERM, "case %zu", i);
 		cr_assert(strstr(err.msg, cases[i][0].path), "%s", err.msg);
 		cr_assert(strstr(err.msg, why[i]), "%s", err.msg);
