@@ -8,7 +8,6 @@
  * The modification time of a record is its last use: kh_cache_trim()
  * removes the oldest first.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -20,6 +19,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "dir.h"
 #include "error.h"
 #include "util.h"
 
@@ -290,46 +290,45 @@ static int list_records(struct kh_cache *cache, struct cache_file **files,
 			size_t *nr, uint64_t *total)
 {
 	struct cache_file *v = NULL;
-	size_t n = 0, alloc = 0;
-	struct dirent *de;
+	size_t n = 0, alloc = 0, nnames, i;
 	struct stat st;
-	DIR *d;
-	int fd;
+	char **names;
+	int ret;
 
-	fd = openat(cache->dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
-		return -errno;
-	}
+	ret = kh_dir_names(cache->dfd, &names, &nnames);
+	if (ret)
+		return ret;
 	*total = 0;
-	while ((de = readdir(d))) {
-		bool tmp = !strncmp(de->d_name, CACHE_TMP_PREFIX,
+	for (i = 0; i < nnames; i++) {
+		const char *name = names[i];
+		bool tmp = !strncmp(name, CACHE_TMP_PREFIX,
 				    strlen(CACHE_TMP_PREFIX));
 
-		if (!tmp && !is_record_name(de->d_name))
+		if (!tmp && !is_record_name(name))
 			continue;
-		if (fstatat(cache->dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW))
+		if (fstatat(cache->dfd, name, &st, AT_SYMLINK_NOFOLLOW))
 			continue;	/* removed meanwhile */
 		if (tmp) {
-			drop_stale_tmp(cache, de->d_name, &st);
+			drop_stale_tmp(cache, name, &st);
 			continue;
 		}
 		if (ALLOC_GROW(v, n + 1, alloc)) {
-			free(v);
-			closedir(d);
-			return -ENOMEM;
+			ret = -ENOMEM;
+			goto out_free_names;
 		}
-		memcpy(v[n].name, de->d_name, KH_SHA256_HEX);
+		memcpy(v[n].name, name, KH_SHA256_HEX);
 		v[n].used = st.st_mtim;
 		v[n].size = st.st_size;
 		*total += st.st_size;
 		n++;
 	}
-	closedir(d);
 	*files = v;
 	*nr = n;
-	return 0;
+	v = NULL;
+out_free_names:
+	free(v);
+	kh_dir_names_free(names, nnames);
+	return ret;
 }
 
 int kh_cache_trim(struct kh_cache *cache, size_t *removed)
