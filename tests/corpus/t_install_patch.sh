@@ -82,9 +82,11 @@ generation() {
 		test "$(cat "$w/date")" = 'Date: Tue, 14 Nov 2023 22:13:20 +0000'
 	expect "patch $v: ends with '-- ' and the kheaders version" \
 		test "$(tail -n 3 "$p" | head -n 2 | tr '\n' '|')" = "-- |kheaders $(sed -n 's/^VERSION *:= *//p' "$TOP/Makefile")|"
-	expect "patch $v: modes for git (gen_kheaders.sh deleted 100755, new files 100644)" \
+	expect "patch $v: modes for git (kheaders.c deleted, kheaders-version.sh new 100755)" \
 		test "$(grep -E '^(new|deleted) file mode' "$p" | tr '\n' '|')" = \
-		"new file mode 100644|deleted file mode 100755|deleted file mode 100644|new file mode 100644|"
+		"new file mode 100644|deleted file mode 100644|new file mode 100644|new file mode 100755|"
+	expect "patch $v: gen_kheaders.sh not in the patch (it stays)" \
+		bash -c "! grep -q '^diff --git a/kernel/gen_kheaders.sh' '$p'"
 
 	# (2) patch -p1 on the stock files = the in-place install, modes too;
 	# (3) patch -R -p1 = the stock files again.
@@ -92,7 +94,7 @@ generation() {
 	expect "patch $v: patch -p1 applies" patch -p1 -s -d "$w/p" -i "$p"
 	same_state "patch $v: patch -p1 gives the in-place install, byte for byte, modes included" "$w/inst" "$w/p"
 	expect "patch $v: patch -R -p1 applies" patch -R -p1 -s -d "$w/p" -i "$p"
-	same_state "patch $v: patch -R -p1 gives the stock files back (gen_kheaders.sh 755)" "$w/stock" "$w/p"
+	same_state "patch $v: patch -R -p1 gives the stock files back" "$w/stock" "$w/p"
 
 	# (4) git apply / git apply -R in a repository of the stock files.
 	git_repo "$w/g" "$src" > "$w/git.log" 2>&1 || { not_ok "patch $v: git init"; return; }

@@ -37,15 +37,22 @@ generation() {
 	"$inst" "$k" > "$T/first" 2>&1
 	expect "install $v: recognised as '$gen' rules" grep -q "(linux $v[.0-9]*, '$gen' rules)" "$T/first"
 	n=$(sed -n 's/^  \([0-9]*\) changes made$/\1/p' "$T/first")
-	expect "install $v: first run makes 11 changes (5 saved, 4 written, 2 removed)" test "$n" = 11
+	expect "install $v: first run makes 10 changes (4 saved, 5 written, 1 removed)" test "$n" = 10
 	"$inst" "$k" > "$T/second" 2>&1
 	expect "install $v: second run changes nothing" grep -q 'already installed, nothing changed' "$T/second"
 	expect "install $v: Makefile.kheaders installed as is" cmp "$TOP/kbuild/Makefile.kheaders" "$k/kernel/Makefile.kheaders"
 	expect "install $v: kheaders.c installed as kernel/kheaders_sysfs.c" cmp "$TOP/kbuild/kheaders.c" "$k/kernel/kheaders_sysfs.c"
+	expect "install $v: kheaders-version.sh installed as scripts/kheaders-version.sh, executable" \
+		bash -c "cmp '$TOP/kbuild/kheaders-version.sh' '$k/scripts/kheaders-version.sh' && test -x '$k/scripts/kheaders-version.sh'"
 	! grep -v '^#' "$k/kernel/Makefile" | grep -q 'gen_kheaders\|genikh' &&
-		[ ! -e "$k/kernel/gen_kheaders.sh" ] && [ ! -e "$k/kernel/kheaders.c" ] &&
-		ok "install $v: gen_kheaders.sh and the stock kheaders.c gone" ||
-		not_ok "install $v: gen_kheaders.sh or the stock kheaders.c still there"
+		[ ! -e "$k/kernel/kheaders.c" ] &&
+		ok "install $v: the stock rules and kheaders.c gone" ||
+		not_ok "install $v: the stock rules or kheaders.c still there"
+	cmp -s "$src/kernel/gen_kheaders.sh" "$k/kernel/gen_kheaders.sh" &&
+		[ "$(stat -c %a "$k/kernel/gen_kheaders.sh")" = "$(stat -c %a "$src/kernel/gen_kheaders.sh")" ] &&
+		[ ! -e "$k/kernel/.kheaders-stock/gen_kheaders.sh" ] &&
+		ok "install $v: gen_kheaders.sh stays, as it was (the fallback)" ||
+		not_ok "install $v: gen_kheaders.sh changed or stashed"
 	expect "install $v: kernel/Makefile includes the fragment once" \
 		test "$(grep -cxF 'include $(srctree)/kernel/Makefile.kheaders' "$k/kernel/Makefile")" = 1
 	if [ "$gen" = lists ]; then
@@ -59,9 +66,11 @@ generation() {
 		grep -q 'made at build time by the kheaders tool' "$k/init/Kconfig"
 	expect "install $v: one IKHEADERS entry in init/Kconfig" \
 		test "$(grep -c '^config IKHEADERS$' "$k/init/Kconfig")" = 1
+	expect "install $v: Kconfig.snippet in one piece (IKHEADERS, then KHEADERS_VERSION)" \
+		diff "$TOP/Kconfig.snippet" <(sed -n "/^config IKHEADERS\$/,+$(($(wc -l < "$TOP/Kconfig.snippet") - 1))p" "$k/init/Kconfig")
 	expect "install $v: the rest of init/Kconfig untouched" \
 		diff <(grep -v '^	' "$k.orig/init/Kconfig" | grep -v '^$') \
-		     <(grep -v '^	' "$k/init/Kconfig" | grep -v '^$')
+		     <(grep -v '^	' "$k/init/Kconfig" | grep -v '^$' | grep -vx 'config KHEADERS_VERSION')
 	expect "install $v: --revert -n changes nothing" "$inst" -n --revert "$k"
 	expect "install $v: --revert succeeds" "$inst" --revert "$k"
 	expect "install $v: --revert restores the stock files byte for byte" diff -r "$k.orig" "$k"
@@ -69,6 +78,21 @@ generation() {
 		test "$(stat -c %a "$k/kernel/gen_kheaders.sh")" = "$(stat -c %a "$src/kernel/gen_kheaders.sh")"
 	"$inst" --revert "$k" > "$T/third" 2>&1
 	expect "install $v: --revert of a stock tree changes nothing" grep -q 'not installed, nothing changed' "$T/third"
+
+	# A tree installed by a kheaders before the fallback: gen_kheaders.sh
+	# in the stash, not in the tree.  The install puts it back and drops
+	# the stashed copy; --revert still gives the stock tree.
+	"$inst" "$k" > /dev/null 2>&1
+	cp -p "$k/kernel/gen_kheaders.sh" "$k/kernel/.kheaders-stock/gen_kheaders.sh"
+	rm "$k/kernel/gen_kheaders.sh"
+	"$inst" "$k" > "$T/upgrade" 2>&1
+	grep -q 'kernel/gen_kheaders.sh: restored' "$T/upgrade" &&
+		[ ! -e "$k/kernel/.kheaders-stock/gen_kheaders.sh" ] &&
+		cmp -s "$src/kernel/gen_kheaders.sh" "$k/kernel/gen_kheaders.sh" &&
+		ok "install $v: over an older install, gen_kheaders.sh is put back from the stash" ||
+		{ not_ok "install $v: upgrade of an older install"; sed 's/^/#   /' "$T/upgrade"; }
+	"$inst" --revert "$k" > /dev/null 2>&1
+	expect "install $v: ... and --revert gives the stock files" diff -r "$k.orig" "$k"
 
 	# The whole tree: install, revert, compare every file with the corpus.
 	whole "$src" "$T/w-$v"

@@ -16,9 +16,9 @@ else
 	not_ok "builtin: preparing '$W/src' failed"
 	exit 0
 fi
-[ ! -e "$W/src/kernel/gen_kheaders.sh" ] && ! grep -q gen_kheaders "$W/src/kernel/Makefile" &&
-	ok "builtin: gen_kheaders.sh gone from the tree" ||
-	not_ok "builtin: gen_kheaders.sh still referenced"
+! grep -v '^#' "$W/src/kernel/Makefile" | grep -q gen_kheaders &&
+	ok "builtin: the stock rules gone from kernel/Makefile (gen_kheaders.sh stays, for hosts without kheaders)" ||
+	not_ok "builtin: kernel/Makefile still runs gen_kheaders.sh"
 
 e2e_need_tools "builtin: O= bzImage build" || exit 0
 obj=$W/builtin
