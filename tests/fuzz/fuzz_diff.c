@@ -23,12 +23,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* No header line of the patch may name a path patch(1) would leave by. */
 static int on_patch(size_t idx, const char *text, size_t len, void *ctx)
 {
-	const char *p = text, *end = text + len, *nl;
+	const char *p = text, *end, *nl;
 	size_t n;
 
 	(void)idx;
 	(void)ctx;
-	for (; text && p < end; p = nl + 1) {
+	if (!text)	/* an entry without a patch (kheaders.h) */
+		return 0;
+	for (end = text + len; p < end; p = nl + 1) {
 		nl = memchr(p, '\n', end - p);
 		if (!nl)
 			nl = end;
