@@ -218,6 +218,12 @@ check-e2e:
 bench: $(KHEADERS)
 	@bench/run.sh $(abspath $(KHEADERS))
 
+# Not part of `check`: the Debian packages (debian/) built, linted, built
+# again for reproducibility and installed, each in a fresh Debian 12 root
+# (as root, with mmdebstrap: scripts/deb-check.sh).
+deb-check:
+	@scripts/deb-check.sh
+
 demo:
 	@scripts/deps.sh if-needed build demo
 	@$(MAKE) --no-print-directory all
