@@ -25,11 +25,15 @@ prog=symbols.sh
 
 die() { echo "$prog: $*" >&2; exit 1; }
 
-# wanted B: the library objects' defined global symbols of default
-# visibility, sorted.
+# wanted B: the library objects' (B/obj/NAME.o of each src/NAME.c, as the
+# Makefile builds them) defined global symbols of default visibility, sorted.
 wanted() {
-	local objs=("$1"/obj/*.o)
-	[ -e "${objs[0]}" ] || die "no objects in '$1/obj': run make first"
+	local c objs=()
+	for c in "$top"/src/*.c; do
+		c=${c##*/}
+		objs+=("$1/obj/${c%.c}.o")
+		[ -f "${objs[-1]}" ] || die "'${objs[-1]}' is missing: run make first"
+	done
 	LC_ALL=C readelf -sW "${objs[@]}" |
 	awk '$5 == "GLOBAL" && $6 == "DEFAULT" && $7 != "UND" &&
 	     ($4 == "FUNC" || $4 == "OBJECT") { print $8 }' | LC_ALL=C sort -u
