@@ -255,6 +255,7 @@ install-kbuild:
 		install -m $$m "$$f" "$(DESTDIR)$(KBUILD_DATA)/kbuild/$$f" || exit 1; \
 	done
 	install -m 0644 Kconfig.snippet $(DESTDIR)$(KBUILD_DATA)/Kconfig.snippet
+	echo '$(VERSION)' > $(DESTDIR)$(KBUILD_DATA)/VERSION
 	printf '%s\n' '#!/bin/sh' \
 		'# kbuild/install-into-tree of the kheaders installed in $(PREFIX)' \
 		'exec $(KBUILD_DATA)/kbuild/install-into-tree "$$@"' \
