@@ -32,127 +32,41 @@ cd "$(dirname "$0")/.."
 top=$PWD
 out=${KH_DEB_OUT:-$top/build/deb}
 apt_cache=${KH_CI_APT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kheaders-ci/apt-archives}
-suite=bookworm
 roots=()
-mounts=()
-summary=()
-status=0
-t0=$(date +%s)
+stage_width=44
 
 say() { echo "deb-check: $*"; }
 die() { echo "deb-check: $*" >&2; exit 1; }
+# shellcheck source=scripts/debroot.sh
+source scripts/debroot.sh
 
 [ "$(id -u)" = 0 ] || die "needs root (it creates Debian roots with mmdebstrap)"
 
-# host_sources: the host's apt sources for Debian 12 (only those: never
-# the corpus' download-only unstable entry).
-host_sources() {
-	local f=/etc/apt/sources.list.d/debian.sources
-	if [ -f "$f" ] && grep -qE "^Suites:.*\b$suite\b" "$f"; then
-		echo "$f"
-	elif grep -qsE "^deb[[:space:]].*[[:space:]]${suite}[[:space:]]" /etc/apt/sources.list; then
-		echo /etc/apt/sources.list
-	else
-		die "no $suite entry in $f or /etc/apt/sources.list to take Debian's registry from"
-	fi
-}
-
-# host_apt_conf: the host's Release date checks (a frozen snapshot
-# registry needs them off), for the roots' apt.
-host_apt_conf() {
-	local opt v
-	for opt in Acquire::Check-Valid-Until Acquire::Check-Date; do
-		v=$(apt-config dump --no-empty "$opt" | sed -n "s/^$opt \"\(.*\)\";$/\1/p")
-		[ -z "$v" ] || echo "$opt \"$v\";"
-	done
-}
-
-is_mounted_under() {
-	awk -v d="$1/" '{ gsub(/\\040/, " ", $5); if (index($5 "/", d) == 1) f = 1 } END { exit !f }' \
-		/proc/self/mountinfo
-}
-
 cleanup() {
-	local i r
-	for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
-		umount -R "${mounts[i]}" 2>/dev/null || umount -R -l "${mounts[i]}" 2>/dev/null || true
-	done
-	mounts=()
+	local r
+	debroot_unmount
 	for r in "${roots[@]}"; do
-		if is_mounted_under "$r"; then
-			awk -v d="$r/" '{ if (index($5 "/", d) == 1) print $5 }' /proc/self/mountinfo |
-				sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
-		fi
-		if is_mounted_under "$r"; then
-			echo "deb-check: mounts are left under $r: not deleting it" >&2
-		else
-			rm -rf --one-file-system "$r"
-		fi
+		debroot_remove "$r"
 	done
 	roots=()
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# bind ROOT SRC DIR: SRC mounted at DIR inside ROOT.
-bind() {
-	mkdir -p "$2" "$1$3" || return 1
-	mount --rbind "$2" "$1$3" || return 1
-	mounts+=("$1$3")
-	mount --make-rslave "$1$3"
-}
-
-stage() {
-	local name=$1 s rc
-	shift
-	echo
-	echo "==== $name"
-	s=$(date +%s)
-	"$@" && rc=0 || rc=$?
-	s=$(( $(date +%s) - s ))
-	if [ "$rc" -eq 0 ]; then
-		summary+=("$(printf '%-44s %5d s  ok' "$name" "$s")")
-	else
-		summary+=("$(printf '%-44s %5d s  FAILED (exit %d)' "$name" "$s" "$rc")")
-		status=1
-	fi
-	echo "==== $name: $s s, exit $rc"
-	return "$rc"
-}
-
-host_tools() {
-	command -v mmdebstrap >/dev/null && return 0
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >/dev/null
-	apt-get install -y -qq --no-install-recommends mmdebstrap >/dev/null
-}
-
 # make_root VAR VARIANT: a fresh Debian 12 root in a new directory, named
 # in VAR, with apt's lists, /proc, /sys, /dev and the .deb cache, and an
 # unprivileged user 'kh' (uid 1000) to build and test as.
 make_root() {
 	local -n r=$1
-	local src
-	src=$(host_sources) || return 1
 	r=$(mktemp -d "${KH_CI_ROOT_DIR:-/var/tmp}/kheaders-deb-root.XXXXXX") || return 1
 	roots+=("$r")
-	mkdir -p "$apt_cache" || return 1
-	say "root $r ($2), $suite from the registry in $src, .debs cached in $apt_cache"
-	mmdebstrap --quiet --variant="$2" --skip=essential/unlink \
-		--setup-hook="mkdir -p \"\$1/var/cache/apt/archives\" && mount --bind '$apt_cache' \"\$1/var/cache/apt/archives\"" \
-		--customize-hook='umount "$1/var/cache/apt/archives"' \
-		"$suite" "$r" "$src" || return 1
-	if [ "${src##*.}" = sources ]; then
-		rm -f "$r/etc/apt/sources.list" "$r"/etc/apt/sources.list.d/* &&
-		cp "$src" "$r/etc/apt/sources.list.d/debian.sources" || return 1
-	fi
-	cp -L /etc/resolv.conf "$r/etc/resolv.conf" 2>/dev/null
-	host_apt_conf > "$r/etc/apt/apt.conf.d/50kheaders-deb-host" || return 1
+	debroot_create "$r" "$2" "$apt_cache" || return 1
 	echo 'kh:x:1000:1000:kheaders:/home/kh:/bin/bash' >> "$r/etc/passwd" &&
 	echo 'kh:x:1000:' >> "$r/etc/group" &&
 	mkdir -p "$r/home/kh" && chown 1000:1000 "$r/home/kh" || return 1
-	bind "$r" /proc /proc && bind "$r" /sys /sys && bind "$r" /dev /dev &&
-	bind "$r" "$apt_cache" /var/cache/apt/archives || return 1
+	debroot_bind "$r" /proc /proc && debroot_bind "$r" /sys /sys &&
+	debroot_bind "$r" /dev /dev &&
+	debroot_bind "$r" "$apt_cache" /var/cache/apt/archives || return 1
 	in_root "$r" root "apt-get update -qq" || return 1
 }
 
@@ -291,17 +205,9 @@ smoke() {
 	return "${PIPESTATUS[0]}"
 }
 
-print_summary() {
-	echo
-	echo "==== stage times"
-	printf '%s\n' "${summary[@]}"
-	printf '%-44s %5d s  %s\n' "total" "$(( $(date +%s) - t0 ))" \
-		"$([ "$status" = 0 ] && echo ok || echo FAILED)"
-}
-
 run_all() {
 	mkdir -p "$out"
-	stage "host: mmdebstrap" host_tools || return 1
+	stage "host: mmdebstrap" debroot_host_tools || return 1
 	stage "build root (buildd + Build-Depends)" build_root || return 1
 	stage "dpkg-buildpackage -us -uc -b (as kh)" first_build || return 1
 	stage "lintian" lintian_check
@@ -312,6 +218,6 @@ run_all() {
 
 broot=
 iroot=
-run_all || status=1
+run_all || debroot_status=1
 print_summary
-exit "$status"
+exit "$debroot_status"
