@@ -8,9 +8,9 @@
 #      Build-Depends added (apt-get build-dep of the source tree);
 #   2. dpkg-buildpackage -us -uc -b there, as an unprivileged user
 #      (Rules-Requires-Root: no; the test step runs the unit and
-#      command-line suites);
-#   3. lintian --fail-on error,warning on the .changes (Debian 12's
-#      lintian, installed in that root);
+#      command-line suites), or as root with KH_DEB_BUILD_AS=root;
+#   3. lintian --fail-on error,warning on the .changes and on the source
+#      package (Debian 12's lintian, installed in that root);
 #   4. a second build in another directory, at another time, with another
 #      umask, TZ, locale and parallelism (DEB_BUILD_OPTIONS=nocheck: the
 #      tests do not touch what is packaged): every .deb must be the same
@@ -99,13 +99,13 @@ build_root() {
 	say "the build root has $(chroot "$broot" dpkg-query -W | wc -l) packages"
 }
 
-# build NAME DIR UMASK ENV...: dpkg-buildpackage -us -uc -b in DIR (a
-# copy of the tree), as kh, with UMASK and the extra environment ENV; the
-# log in $out/build-NAME.log.
+# build NAME USER DIR UMASK ENV...: dpkg-buildpackage -us -uc -b in DIR
+# (a copy of the tree), as USER (kh or root), with UMASK and the extra
+# environment ENV; the log in $out/build-NAME.log.
 build() {
-	local name=$1 d=$2 u=$3
-	shift 3
-	in_root "$broot" kh "umask $u && cd $d && env $* dpkg-buildpackage -us -uc -b" \
+	local name=$1 user=$2 d=$3 u=$4
+	shift 4
+	in_root "$broot" "$user" "umask $u && cd $d && env $* dpkg-buildpackage -us -uc -b" \
 		>"$out/build-$name.log" 2>&1 || {
 		tail -40 "$out/build-$name.log"
 		return 1
@@ -115,15 +115,21 @@ build() {
 }
 
 first_build() {
-	build first /home/kh/a/kheaders 022 "DEB_BUILD_OPTIONS=parallel=2" || return 1
+	build first "${KH_DEB_BUILD_AS:-kh}" /home/kh/a/kheaders 022 "DEB_BUILD_OPTIONS=parallel=2" ||
+		return 1
 	rm -f "$out"/*.deb "$out"/*.changes "$out"/*.buildinfo
 	cp "$broot"/home/kh/a/*.deb "$broot"/home/kh/a/*.changes "$broot"/home/kh/a/*.buildinfo "$out/"
 	(cd "$out" && ls -l ./*.deb)
 }
 
+# lintian on the build's .changes (the .debs) and on the source package
+# (dpkg-source -b of a clean copy: debian/control, copyright, changelog,
+# tests).
 lintian_check() {
 	in_root "$broot" root "apt-get install -y -qq --no-install-recommends lintian >/dev/null" || return 1
-	in_root "$broot" kh "cd /home/kh/a && lintian --version && lintian --fail-on error,warning -i -I --show-overrides *.changes" \
+	copy_source /home/kh/src/kheaders &&
+	in_root "$broot" kh "cd /home/kh/src && dpkg-source -b kheaders >/dev/null" || return 1
+	in_root "$broot" kh "lintian --version && lintian --fail-on error,warning -i -I --show-overrides /home/kh/a/*.changes /home/kh/src/*.dsc" \
 		>"$out/lintian.txt" 2>&1 && rc=0 || rc=$?
 	cat "$out/lintian.txt"
 	return "$rc"
@@ -133,7 +139,7 @@ lintian_check() {
 # another TZ and locale, one job instead of two, no tests.
 second_build() {
 	copy_source /home/kh/b/other/kheaders-src || return 1
-	build second /home/kh/b/other/kheaders-src 002 \
+	build second kh /home/kh/b/other/kheaders-src 002 \
 		"TZ=Asia/Kolkata LC_ALL=C DEB_BUILD_OPTIONS='nocheck parallel=1'" || return 1
 	local f g bad=0
 	for f in "$out"/*.deb; do
