@@ -215,7 +215,7 @@ run_all() {
 	mkdir -p "$out"
 	stage "host: mmdebstrap" debroot_host_tools || return 1
 	stage "build root (buildd + Build-Depends)" build_root || return 1
-	stage "dpkg-buildpackage -us -uc -b (as kh)" first_build || return 1
+	stage "dpkg-buildpackage -us -uc -b (as ${KH_DEB_BUILD_AS:-kh})" first_build || return 1
 	stage "lintian" lintian_check
 	stage "second build, compare .debs" second_build
 	stage "install root (minbase + .debs + test deps)" install_root || return 1
