@@ -248,11 +248,11 @@ KBUILD_DATA := $(DATADIR)/kheaders
 install-kbuild:
 	install -d $(DESTDIR)$(KBUILD_DATA) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	cd kbuild && find . -type d | LC_ALL=C sort | while read -r d; do \
-		install -d "$(DESTDIR)$(KBUILD_DATA)/kbuild/$$d" || exit 1; \
+		install -d "$(abspath $(DESTDIR))$(KBUILD_DATA)/kbuild/$$d" || exit 1; \
 	done
 	cd kbuild && find . -type f | LC_ALL=C sort | while read -r f; do \
 		m=0644; [ ! -x "$$f" ] || m=0755; \
-		install -m $$m "$$f" "$(DESTDIR)$(KBUILD_DATA)/kbuild/$$f" || exit 1; \
+		install -m $$m "$$f" "$(abspath $(DESTDIR))$(KBUILD_DATA)/kbuild/$$f" || exit 1; \
 	done
 	install -m 0644 Kconfig.snippet $(DESTDIR)$(KBUILD_DATA)/Kconfig.snippet
 	echo '$(VERSION)' > $(DESTDIR)$(KBUILD_DATA)/VERSION
