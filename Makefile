@@ -11,7 +11,8 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 LIBDIR    ?= $(PREFIX)/lib
 INCDIR    ?= $(PREFIX)/include
-MANDIR    ?= $(PREFIX)/share/man
+DATADIR   ?= $(PREFIX)/share
+MANDIR    ?= $(DATADIR)/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DESTDIR   ?=
 
@@ -48,7 +49,8 @@ WARN      := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lbz2 -lpthread
 KH_CFLAGS  = -std=gnu11 $(OPT) $(WARN) $(SANFLAGS) -fPIC -fvisibility=hidden \
-	     -D_GNU_SOURCE -DKH_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CFLAGS)
+	     -D_GNU_SOURCE -DKH_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CPPFLAGS) \
+	     $(CFLAGS)
 KH_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 
 # The command line sees only the public header: src/cli/ is compiled with
@@ -69,10 +71,13 @@ UNIT_OBJS := $(UNIT_SRCS:tests/unit/%.c=$(B)/obj/tests/%.o)
 KHEADERS  := $(B)/kheaders
 LIBA      := $(B)/libkheaders.a
 LIBSO     := $(B)/libkheaders.so.0
+# The library's exports: the KH_EXPORT functions, in one version node
+# (scripts/symbols.sh writes it; check-boundary compares it with the library).
+LIBMAP    := src/libkheaders.map
 UNIT_BIN  := $(B)/tests/unit-tests
 
 .PHONY: man all deps deps-if-needed check check-unit check-cli check-corpus check-e2e check-boundary \
-	e2e demo install bench fuzz clean
+	e2e demo install install-kbuild deb-check bench fuzz clean
 
 all: $(KHEADERS) $(LIBA) $(LIBSO)
 
@@ -101,9 +106,10 @@ $(LIBA): $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)$(AR) rcs $@ $^
 
-$(LIBSO): $(LIB_OBJS)
+$(LIBSO): $(LIB_OBJS) $(LIBMAP)
 	$(call msg,LD,$@)
-	$(Q)$(CC) -shared -Wl,-soname,libkheaders.so.0 $(KH_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CC) -shared -Wl,-soname,libkheaders.so.0 -Wl,--version-script=$(LIBMAP) \
+		$(KH_LDFLAGS) -o $@ $(LIB_OBJS) $(PKG_LIBS)
 
 $(KHEADERS): $(CLI_OBJS) $(LIBSO)
 	$(call msg,LD,$@)
@@ -150,8 +156,10 @@ check-unit: $(UNIT_BIN)
 		rm -f $(RESULTS).unit; exit $$status
 
 # The library's boundary: every src/cli/ file compiles, copied away from
-# src/, with only kheaders.h to include (a private header would fail), and
-# the binary needs libkheaders.so.0.
+# src/, with only kheaders.h to include (a private header would fail), the
+# binary needs libkheaders.so.0, and the library exports the KH_EXPORT
+# functions alone, as src/libkheaders.map and debian/libkheaders0.symbols
+# list them (scripts/symbols.sh).
 BOUNDARY := $(B)/boundary
 check-boundary: $(KHEADERS)
 	@echo "== library boundary"
@@ -171,11 +179,15 @@ check-boundary: $(KHEADERS)
 	else \
 		echo "not ok: $(KHEADERS) is not linked against libkheaders.so.0"; fail=$$((fail + 1)); \
 	fi; \
-	if nm -D --defined-only $(LIBSO) | awk '$$3 !~ /^kh_/ {bad = 1; print "not ok: exported " $$3} END {exit bad}'; then \
+	if nm -D --defined-only $(LIBSO) | awk '$$2 != "A" && $$3 !~ /^kh_/ {bad = 1; print "not ok: exported " $$3} END {exit bad}'; then \
 		pass=$$((pass + 1)); \
 	else \
 		fail=$$((fail + 1)); \
 	fi; \
+	scripts/symbols.sh check $(B) > $(BOUNDARY)/symbols.out; \
+	grep -v '^ok - ' $(BOUNDARY)/symbols.out; \
+	pass=$$((pass + $$(grep -c '^ok - ' $(BOUNDARY)/symbols.out))); \
+	fail=$$((fail + $$(grep -c '^not ok - ' $(BOUNDARY)/symbols.out))); \
 	echo "boundary $$pass $$fail 0" >> $(if $(KH_RESULTS),$(KH_RESULTS),/dev/null); \
 	echo "$$pass passed, $$fail failed"; \
 	test $$fail = 0
@@ -206,12 +218,18 @@ check-e2e:
 bench: $(KHEADERS)
 	@bench/run.sh $(abspath $(KHEADERS))
 
+# Not part of `check`: the Debian packages (debian/) built, linted, built
+# again for reproducibility and installed, each in a fresh Debian 12 root
+# (as root, with mmdebstrap: scripts/deb-check.sh).
+deb-check:
+	@scripts/deb-check.sh
+
 demo:
 	@scripts/deps.sh if-needed build demo
 	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh $(abspath $(KHEADERS))
 
-install: all
+install: all install-kbuild
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) \
 		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(KHEADERS) $(DESTDIR)$(BINDIR)/kheaders
@@ -222,6 +240,29 @@ install: all
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(VERSION)|; s|@PKGS@|$(PKGS)|' \
 		kheaders.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/kheaders.pc
 	[ ! -f docs/kheaders.1 ] || install -m 0644 docs/kheaders.1 $(DESTDIR)$(MANDIR)/man1/kheaders.1
+
+# The Kbuild integration: kbuild/ (whatever it holds, modes kept) and
+# Kconfig.snippet in $(DATADIR)/kheaders, in the layout install-into-tree
+# expects, and kheaders-install-into-tree on PATH to run it.
+KBUILD_DATA := $(DATADIR)/kheaders
+install-kbuild:
+	install -d $(DESTDIR)$(KBUILD_DATA) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	cd kbuild && find . -type d | LC_ALL=C sort | while read -r d; do \
+		install -d "$(abspath $(DESTDIR))$(KBUILD_DATA)/kbuild/$$d" || exit 1; \
+	done
+	cd kbuild && find . -type f | LC_ALL=C sort | while read -r f; do \
+		m=0644; [ ! -x "$$f" ] || m=0755; \
+		install -m $$m "$$f" "$(abspath $(DESTDIR))$(KBUILD_DATA)/kbuild/$$f" || exit 1; \
+	done
+	install -m 0644 Kconfig.snippet $(DESTDIR)$(KBUILD_DATA)/Kconfig.snippet
+	echo '$(VERSION)' > $(DESTDIR)$(KBUILD_DATA)/VERSION
+	printf '%s\n' '#!/bin/sh' \
+		'# kbuild/install-into-tree of the kheaders installed in $(PREFIX)' \
+		'exec $(KBUILD_DATA)/kbuild/install-into-tree "$$@"' \
+		> $(DESTDIR)$(BINDIR)/kheaders-install-into-tree
+	chmod 0755 $(DESTDIR)$(BINDIR)/kheaders-install-into-tree
+	install -m 0644 docs/kheaders-install-into-tree.1 \
+		$(DESTDIR)$(MANDIR)/man1/kheaders-install-into-tree.1
 
 MAN_PARTS := docs/man/head.roff $(foreach c,build embed extract list diff verify strip prepare,docs/man/$(c).roff) docs/man/tail.roff
 
