@@ -211,8 +211,10 @@ static int remove_at(int dfd, const char *name, unsigned int depth)
 		return unlinkat(dfd, name, 0) && errno != ENOENT ? -errno : 0;
 	if (depth >= REMOVE_MAX_DEPTH)
 		return -ELOOP;
-	if (st.st_uid == geteuid() && (st.st_mode & 0700) != 0700)
-		fchmodat(dfd, name, 0700, 0);
+	/* A tree we made read-only (or an entry's mode did) must be opened. */
+	if (st.st_uid == geteuid() && (st.st_mode & 0700) != 0700 &&
+	    fchmodat(dfd, name, 0700, 0))
+		return -errno;
 	sub = openat(dfd, name, OPEN_DIR_FLAGS);
 	if (sub >= 0) {
 		ret = empty_at(sub, depth + 1);
