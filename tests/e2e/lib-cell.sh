@@ -311,33 +311,12 @@ run_cell() {
 			not_ok "$CELL: kheaders.ko did not load ($(tr -d '\r' < "$C_OBJ.boot.log" | grep -m1 'KH-E2E error'))"
 	fi
 	line=$(e2e_boot_line "$C_OBJ.boot.log")
-	echo "# $CELL: booted kernel says: ${line:-nothing}"
 	echo "# $CELL: archive $(fsize "$ar") bytes, sha256 $(sha256 "$ar"), build $C_SECS s"
 	echo "$CELL size=$(fsize "$ar") guest_sha256=$(field sha256 "$line") build=${C_SECS}s" >> "$WC/results"
-	if [ -n "$line" ]; then
-		cell_check_guest "$line" "$ar"
-	else
-		not_ok "$CELL: /init printed no KH-E2E line"
-		tr -d '\r' < "$C_OBJ.boot.log" | tail -15 | sed 's/^/#   /'
-	fi
+	e2e_check_sysfs "$CELL" "$C_OBJ.boot.log" "$ar"
 	if [ "${C_ORACLE:-0}" = 1 ]; then
 		cell_oracle "$tree" "$ver"
 	fi
-}
-
-# cell_check_guest LINE ARCHIVE: what the guest read equals the archive.
-cell_check_guest() {
-	local line=$1 ar=$2
-	[ "$(field size "$line")" = "$(fsize "$ar")" ] &&
-		[ "$(field stat "$line")" = "$(fsize "$ar")" ] &&
-		ok "$CELL: size read from sysfs = archive size" ||
-		not_ok "$CELL: sysfs size $(field size "$line") (stat $(field stat "$line")) != $(fsize "$ar")"
-	[ "$(field sha256 "$line")" = "$(sha256 "$ar")" ] &&
-		ok "$CELL: sha256 read from sysfs = archive sha256" ||
-		not_ok "$CELL: sysfs sha256 differs from kernel/kheaders_data.tar.xz"
-	[ "$(field bounds "$line")" = ok ] &&
-		ok "$CELL: reads at and past the end are bounded" ||
-		not_ok "$CELL: reads at or past the end not bounded"
 }
 
 # cell_check_build ARCHIVE: what the build made, before booting.

@@ -244,6 +244,30 @@ field() {
 sha256() { sha256sum < "$1" | cut -d' ' -f1; }
 fsize() { stat -c %s "$1"; }
 
+# e2e_check_sysfs LABEL BOOTLOG ARCHIVE: the guest's KH-E2E line says it
+# read ARCHIVE from /sys/kernel/kheaders.tar.xz (size, st_size, sha256) and
+# that reads at and past the end are bounded.
+e2e_check_sysfs() {
+	local label=$1 log=$2 ar=$3 line
+	line=$(e2e_boot_line "$log")
+	echo "# $label: booted kernel says: ${line:-nothing}"
+	if [ -z "$line" ]; then
+		not_ok "$label: /init printed no KH-E2E line"
+		tr -d '\r' < "$log" | tail -15 | sed 's/^/#   /'
+		return
+	fi
+	[ "$(field size "$line")" = "$(fsize "$ar")" ] &&
+		[ "$(field stat "$line")" = "$(fsize "$ar")" ] &&
+		ok "$label: size read from sysfs = archive size" ||
+		not_ok "$label: sysfs size $(field size "$line") (stat $(field stat "$line")) != $(fsize "$ar")"
+	[ "$(field sha256 "$line")" = "$(sha256 "$ar")" ] &&
+		ok "$label: sha256 read from sysfs = archive sha256" ||
+		not_ok "$label: sysfs sha256 differs from $(basename "$ar")"
+	[ "$(field bounds "$line")" = ok ] &&
+		ok "$label: reads at and past the end are bounded" ||
+		not_ok "$label: reads at or past the end not bounded"
+}
+
 # extract_same NAME INPUT ARCHIVE: `kheaders extract INPUT` gives ARCHIVE.
 extract_same() {
 	local name=$1 in=$2 want=$3 out

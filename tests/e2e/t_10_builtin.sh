@@ -52,23 +52,7 @@ e2e_boot "$obj/arch/x86/boot/bzImage" "$T/initrd" "$obj.boot.log"
 rc=$?
 [ "$rc" = 0 ] && ok "builtin: qemu boot ended by the guest's reboot" ||
 	not_ok "builtin: qemu boot (exit $rc; 124 = timeout; log $obj.boot.log)"
-line=$(e2e_boot_line "$obj.boot.log")
-echo "# booted kernel says: ${line:-nothing}"
-if [ -z "$line" ]; then
-	not_ok "builtin: /init printed no KH-E2E line"
-	tr -d '\r' < "$obj.boot.log" | tail -15 | sed 's/^/#   /'
-else
-	[ "$(field size "$line")" = "$(fsize "$ar")" ] &&
-		[ "$(field stat "$line")" = "$(fsize "$ar")" ] &&
-		ok "builtin: size read from sysfs = archive size" ||
-		not_ok "builtin: sysfs size $(field size "$line") (stat $(field stat "$line")) != $(fsize "$ar")"
-	[ "$(field sha256 "$line")" = "$(sha256 "$ar")" ] &&
-		ok "builtin: sha256 read from sysfs = archive sha256" ||
-		not_ok "builtin: sysfs sha256 differs from kernel/kheaders_data.tar.xz"
-	[ "$(field bounds "$line")" = ok ] &&
-		ok "builtin: reads at and past the end are bounded" ||
-		not_ok "builtin: reads at or past the end not bounded"
-fi
+e2e_check_sysfs builtin "$obj.boot.log" "$ar"
 e2e_check_prepare builtin "$obj.boot.log" "$ar" y
 # On the host, what a tracer does with it: the same archive prepared, and a
 # tracing program compiled against it with --print-flags (tests/lib-bpf.sh).
