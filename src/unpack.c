@@ -556,10 +556,12 @@ static int open_root(const char *dir, bool *created_out, struct kh_error *err)
 
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
-		if (mkdir(dir, 0700) && errno != EEXIST)
+		/* Created only if our mkdir() made it: one that appeared
+		 * meanwhile is someone else's, never emptied on failure. */
+		created = !mkdir(dir, 0700);
+		if (!created && errno != EEXIST)
 			return kh_err_sys_at(err, errno, dir,
 					     "cannot create '%s'", dir);
-		created = true;
 		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	}
 	*created_out = created;
@@ -570,8 +572,7 @@ static int open_root(const char *dir, bool *created_out, struct kh_error *err)
 				      dir);
 		return kh_err_sys_at(err, errno, dir, "cannot open '%s'", dir);
 	}
-	if (created && !fstat(fd, &st) && st.st_uid == geteuid() &&
-	    fchmod(fd, 0700)) {
+	if (created && fchmod(fd, 0700)) {
 		kh_err_sys_at(err, errno, dir, "cannot open '%s'", dir);
 		close(fd);
 		return -err->code;
