@@ -131,7 +131,12 @@ static int walk_entry(struct walk *s, const struct kh_dir_entry *parent,
 
 	if ((plen && kh_buf_addstr(&s->path, "/")) ||
 	    kh_buf_addstr(&s->path, name)) {
-		ret = walk_fail(s, parent, KH_DIR_READ, ENOMEM);
+		/* The append may have moved the buffer parent->path is in. */
+		struct kh_dir_entry p = *parent;
+
+		kh_buf_setlen(&s->path, plen);
+		p.path = kh_buf_str(&s->path);
+		ret = walk_fail(s, &p, KH_DIR_READ, ENOMEM);
 		goto out_cut;
 	}
 	e.path = (const char *)s->path.data;
@@ -216,10 +221,10 @@ static int remove_at(int dfd, const char *name, unsigned int depth)
 	    fchmodat(dfd, name, 0700, 0))
 		return -errno;
 	sub = openat(dfd, name, OPEN_DIR_FLAGS);
-	if (sub >= 0) {
-		ret = empty_at(sub, depth + 1);
-		close(sub);
-	}
+	if (sub < 0)
+		return errno == ENOENT ? 0 : -errno;
+	ret = empty_at(sub, depth + 1);
+	close(sub);
 	if (unlinkat(dfd, name, AT_REMOVEDIR) && errno != ENOENT && !ret)
 		ret = -errno;
 	return ret;
