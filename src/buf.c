@@ -108,10 +108,15 @@ const char *kh_buf_str(const struct kh_buf *buf)
 	return buf->alloc ? (const char *)buf->data : "";
 }
 
-int kh_buf_vadd_item(struct kh_buf *buf, const char *sep, const char *fmt,
-		     va_list ap)
+int kh_buf_add_item(struct kh_buf *buf, const char *sep, const char *fmt, ...)
 {
+	va_list ap;
+	int ret;
+
 	if (buf->len && kh_buf_addstr(buf, sep))
 		return -ENOMEM;
-	return kh_buf_vaddf(buf, fmt, ap);
+	va_start(ap, fmt);
+	ret = kh_buf_vaddf(buf, fmt, ap);
+	va_end(ap);
+	return ret;
 }

@@ -54,18 +54,6 @@ const char *kh_found_by_name(enum kh_found_by how)
 	return found_names[how];
 }
 
-static void tried(struct extract_ctx *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void tried(struct extract_ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	kh_buf_vadd_item(&c->tried, "; ", fmt, ap);
-	va_end(ap);
-}
-
 /*
  * After a failed decode: when it spent the budget, remember why and say
  * that the search must stop.
@@ -115,14 +103,14 @@ static enum kh_found_by search_direct(struct extract_ctx *c,
 	if (ret == -EFBIG && budget_stop(c, &why))
 		return KH_FOUND_NONE;
 	if (!where)
-		tried(c, "ELF symbols (%s)", why.msg);
+		kh_buf_add_item(&c->tried, "; ", "ELF symbols (%s)", why.msg);
 	ret = kh_scan_markers(d, len, UINT64_MAX, &c->budget, span, &why);
 	if (!ret)
 		return KH_FOUND_MARKERS;
 	if (ret == -EFBIG && budget_stop(c, &why))
 		return KH_FOUND_NONE;
 	if (!where)
-		tried(c, "IKHD_ST/IKHD_ED markers (%s)", why.msg);
+		kh_buf_add_item(&c->tried, "; ", "IKHD_ST/IKHD_ED markers (%s)", why.msg);
 	return KH_FOUND_NONE;
 }
 
@@ -176,7 +164,7 @@ static bool search_decoded(struct extract_ctx *c, const struct kh_buf *dec,
 		return true;
 	}
 	if (c->listed < MAX_TRIED_LISTED) {
-		tried(c, "%s stream at offset %zu decoded to %zu bytes: no symbols, markers or header tar in it (xz streams checked: %u)",
+		kh_buf_add_item(&c->tried, "; ", "%s stream at offset %zu decoded to %zu bytes: no symbols, markers or header tar in it (xz streams checked: %u)",
 		      kh_comp_name(fmt), at, dec->len, checked);
 		c->listed++;
 	}
@@ -228,7 +216,7 @@ static void tried_no_streams(struct extract_ctx *c)
 	kh_buf_init(&names);
 	for (f = 0; f < KH_COMP_COUNT; f++)
 		kh_buf_addf(&names, "%s%s", f ? ", " : "", kh_comp_name(f));
-	tried(c, "compressed streams (none of %s found)", kh_buf_str(&names));
+	kh_buf_add_item(&c->tried, "; ", "compressed streams (none of %s found)", kh_buf_str(&names));
 	kh_buf_release(&names);
 }
 
@@ -290,9 +278,9 @@ static int search_containers(struct extract_ctx *c, struct kh_buf *out,
 	if (!c->streams)
 		tried_no_streams(c);
 	else if (c->streams > c->listed)
-		tried(c, "%u compressed stream(s) decoded in all", c->streams);
+		kh_buf_add_item(&c->tried, "; ", "%u compressed stream(s) decoded in all", c->streams);
 	if (tries > MAX_CONTAINER_TRIES)
-		tried(c, "stopped after %d candidate streams", MAX_CONTAINER_TRIES);
+		kh_buf_add_item(&c->tried, "; ", "stopped after %d candidate streams", MAX_CONTAINER_TRIES);
 	return 0;
 }
 
@@ -377,7 +365,7 @@ static int search_all(struct extract_ctx *c, struct kh_buf *out,
 	}
 	if (c->stop.code)
 		return -EFBIG;
-	tried(c, "xz streams holding a tar of include/ (%u more checked, none)",
+	kh_buf_add_item(&c->tried, "; ", "xz streams holding a tar of include/ (%u more checked, none)",
 	      checked);
 	return 0;
 }

@@ -125,8 +125,8 @@ static int make_entry(struct kh_prepare_source *c, int rootfd, const char *rootp
 	else if (ret == -EEXIST || ret == -ENOTDIR)
 		ret = kh_err(err, EAGAIN, "cannot settle cache entry '%s/%s'",
 			     rootpath, c->m.sha256);
-	if (!ret && found.arch[0])
-		res->arch = strdup(found.arch);
+	if (!ret && found.arch[0] && !(res->arch = strdup(found.arch)))
+		ret = kh_err_sys(err, ENOMEM, "cannot prepare");
 	return ret;
 }
 
@@ -211,8 +211,9 @@ int kh_prepare(const struct kh_prepare_opts *opts,
 	ret = kh_prepare_source_init(&c, opts, rootfd, err);
 	if (!ret)
 		ret = kh_prepare_source_find(&c, err);
-	if (!ret && c.valid && c.found.arch[0])
-		res->arch = strdup(c.found.arch);
+	if (!ret && c.valid && c.found.arch[0] &&
+	    !(res->arch = strdup(c.found.arch)))
+		ret = kh_err_sys(err, ENOMEM, "cannot prepare");
 	if (!ret && !c.valid && kh_sha256(c.xz.data, c.xz.len, digest))
 		ret = kh_err_sys(err, ENOMEM, "cannot hash the archive");
 	if (!ret && !c.valid) {

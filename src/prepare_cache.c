@@ -79,34 +79,34 @@ int kh_prepare_entry_check(int rootfd, const char *name,
 
 /* ---- where the root is ------------------------------------------------- */
 
-/* The cache root as an absolute path (malloc'd) or NULL with @err set. */
-static char *cache_root(const struct kh_prepare_opts *o, struct kh_error *err)
+/* The cache root as an absolute path (malloc'd in *@out), or an error. */
+static int cache_root(const struct kh_prepare_opts *o, char **out,
+		      struct kh_error *err)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	struct passwd *pw;
 	char cwd[4096] = "";
 
 	if (o->cache_dir) {
-		if (o->cache_dir[0] != '/' && !getcwd(cwd, sizeof(cwd))) {
-			kh_err_sys(err, errno, "cannot resolve cache root '%s'",
-				   o->cache_dir);
-			return NULL;
+		if (o->cache_dir[0] != '/' && !getcwd(cwd, sizeof(cwd)))
+			return kh_err_sys(err, errno,
+					  "cannot resolve cache root '%s'",
+					  o->cache_dir);
+		*out = kh_path_absolute(cwd, o->cache_dir);
+	} else if (geteuid() == 0) {
+		*out = strdup("/var/cache/kheaders");
+	} else if (xdg && xdg[0] == '/') {
+		*out = kh_path_absolute(xdg, "kheaders");
+	} else {
+		if (!home || home[0] != '/') {
+			pw = getpwuid(geteuid());
+			home = pw ? pw->pw_dir : NULL;
 		}
-		return kh_path_absolute(cwd, o->cache_dir);
+		if (!home || home[0] != '/')
+			return kh_err(err, ENOENT, "no cache root: HOME is not set; use a cache directory");
+		*out = kh_path_join(home, ".cache/kheaders");
 	}
-	if (geteuid() == 0)
-		return strdup("/var/cache/kheaders");
-	if (xdg && xdg[0] == '/')
-		return kh_path_absolute(xdg, "kheaders");
-	if (!home || home[0] != '/') {
-		pw = getpwuid(geteuid());
-		home = pw ? pw->pw_dir : NULL;
-	}
-	if (!home || home[0] != '/') {
-		kh_err(err, ENOENT, "no cache root: HOME is not set; use a cache directory");
-		return NULL;
-	}
-	return kh_path_join(home, ".cache/kheaders");
+	return *out ? 0 : kh_err_sys(err, ENOMEM, "cannot resolve the cache root");
 }
 
 int kh_prepare_cache_open(const struct kh_prepare_opts *opts, bool create,
@@ -114,9 +114,10 @@ int kh_prepare_cache_open(const struct kh_prepare_opts *opts, bool create,
 {
 	int fd;
 
-	*rootpath = cache_root(opts, err);
-	if (!*rootpath)
-		return -(err->code ? err->code : ENOMEM);
+	*rootpath = NULL;
+	fd = cache_root(opts, rootpath, err);
+	if (fd)
+		return fd;
 	fd = kh_prepare_root_open(*rootpath, create, err);
 	if (fd < 0) {
 		free(*rootpath);

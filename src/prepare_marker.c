@@ -175,23 +175,6 @@ int kh_prepare_marker_parse(const char *text, size_t len,
 	return 0;
 }
 
-static int buf_addf(struct kh_buf *out, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int buf_addf(struct kh_buf *out, const char *fmt, ...)
-{
-	char line[4200];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(line))
-		return -EINVAL;
-	return kh_buf_append(out, line, n) ? -ENOMEM : 0;
-}
-
 int kh_prepare_marker_format(const struct kh_prepare_marker *m,
 			     struct kh_buf *out)
 {
@@ -203,17 +186,17 @@ int kh_prepare_marker_format(const struct kh_prepare_marker *m,
 		source[i] = (unsigned char)m->source[i] < 0x20 ? '?' :
 			    m->source[i];
 	source[i] = '\0';
-	ret = buf_addf(out, "%s\nsha256 %s\nmanifest %s %" PRIu64 " %" PRIu64 "\n",
+	ret = kh_buf_addf(out, "%s\nsha256 %s\nmanifest %s %" PRIu64 " %" PRIu64 "\n",
 		       KH_PREPARE_MAGIC, m->sha256, m->manifest, m->entries,
 		       m->bytes);
 	if (!ret && m->arch[0])
-		ret = buf_addf(out, "arch %s\n", m->arch);
+		ret = kh_buf_addf(out, "arch %s\n", m->arch);
 	if (!ret && m->from > KH_PREPARE_AUTO && m->from <= KH_PREPARE_FILE)
-		ret = buf_addf(out, "from %s\n", kh_prepare_from_name(m->from));
+		ret = kh_buf_addf(out, "from %s\n", kh_prepare_from_name(m->from));
 	if (!ret && source[0])
-		ret = buf_addf(out, "source %s\n", source);
+		ret = kh_buf_addf(out, "source %s\n", source);
 	if (!ret && m->have_stat)
-		ret = buf_addf(out, "source-stat %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+		ret = kh_buf_addf(out, "source-stat %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
 			       m->src_dev, m->src_ino, m->src_size,
 			       (uint64_t)m->src_mtime_ns);
 	return ret;

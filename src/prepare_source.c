@@ -87,18 +87,6 @@ void kh_prepare_source_release(struct kh_prepare_source *c)
 	kh_buf_release(&c->xz);
 }
 
-static void tried(struct kh_prepare_source *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void tried(struct kh_prepare_source *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	kh_buf_vadd_item(&c->tried, "; ", fmt, ap);
-	va_end(ap);
-}
-
 /* The one call into the archive finder (its interface is being reshaped). */
 static int prepare_read_archive(const void *data, size_t len, const char *name,
 				struct kh_buf *out, struct kh_error *err)
@@ -196,14 +184,14 @@ static int try_file(struct kh_prepare_source *c, const char *path,
 	int ret;
 
 	if (stat(path, &st)) {
-		tried(c, "'%s' (%s)", path, strerror(errno));
+		kh_buf_add_item(&c->tried, "; ", "'%s' (%s)", path, strerror(errno));
 		return 0;
 	}
 	ret = read_candidate(c, path, &why);
 	if (ret == -ENOMEM)
 		return ret;
 	if (ret) {
-		tried(c, "'%s' (%s)", path, why.code == ENOENT ?
+		kh_buf_add_item(&c->tried, "; ", "'%s' (%s)", path, why.code == ENOENT ?
 		      "no headers archive in it" : strerror(why.code));
 		return 0;
 	}
@@ -264,14 +252,14 @@ static int try_module(struct kh_prepare_source *c)
 		return c->o->from == KH_PREPARE_MODULE ?
 		       try_file(c, path, KH_PREPARE_SYSFS) : 0;
 	if (!*prog) {
-		tried(c, "loading the kheaders module (disabled)");
+		kh_buf_add_item(&c->tried, "; ", "loading the kheaders module (disabled)");
 		return 0;
 	}
 	ret = run_modprobe(prog, false);
 	if (ret < 0)
-		tried(c, "'%s kheaders' (%s)", prog, strerror(-ret));
+		kh_buf_add_item(&c->tried, "; ", "'%s kheaders' (%s)", prog, strerror(-ret));
 	else if (ret)
-		tried(c, "'%s kheaders' (exit status %d)", prog, ret);
+		kh_buf_add_item(&c->tried, "; ", "'%s kheaders' (exit status %d)", prog, ret);
 	if (ret)
 		return 0;
 	ret = try_file(c, path, KH_PREPARE_MODULE);
@@ -309,7 +297,7 @@ static int try_image(struct kh_prepare_source *c)
 		ret = try_file(c, path, KH_PREPARE_IMAGE);
 	}
 	if (!ret && !any_module)
-		tried(c, "'%s/lib/modules/%s/%s/kheaders.ko' (absent, also compressed)",
+		kh_buf_add_item(&c->tried, "; ", "'%s/lib/modules/%s/%s/kheaders.ko' (absent, also compressed)",
 		      c->root, c->release, MODULE_DIR);
 	return ret;
 }

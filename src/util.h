@@ -38,11 +38,11 @@ int kh_buf_vaddf(struct kh_buf *buf, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 
 /*
- * kh_buf_vadd_item() - append one formatted item to a list in @buf, after
+ * kh_buf_add_item() - append one formatted item to a list in @buf, after
  * @sep unless it is the first: the "what was tried" of extract and prepare.
  * Return: 0, -ENOMEM, -EINVAL.
  */
-int kh_buf_vadd_item(struct kh_buf *buf, const char *sep, const char *fmt,
-		     va_list ap) __attribute__((format(printf, 3, 0)));
+int kh_buf_add_item(struct kh_buf *buf, const char *sep, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif /* KH_UTIL_H */
