@@ -211,30 +211,37 @@ static const char *archtab_host(void)
 #endif
 }
 
-/* Targets whose kernel SRCARCH (directory under arch/) is not their name. */
-static const struct {
-	const char *target;
-	const char *srcarch;
-} srcarchs[] = {
-	{ "x86_64", "x86" }, { "i386", "x86" }, { "arm64be", "arm64" },
-	{ "armeb", "arm" }, { "riscv64", "riscv" }, { "riscv32", "riscv" },
+/*
+ * Names whose kernel SRCARCH (directory under arch/) differs: the ARCH
+ * values the top-level Makefile maps (i386 … sh64), then the embed targets
+ * that name a width or byte order (riscv64 … loongarch64).
+ */
+static const char *const srcarch_map[][2] = {
+	{ "i386", "x86" }, { "x86_64", "x86" },
+	{ "sparc32", "sparc" }, { "sparc64", "sparc" },
+	{ "parisc64", "parisc" }, { "sh64", "sh" },
+	{ "arm64be", "arm64" }, { "armeb", "arm" },
+	{ "riscv64", "riscv" }, { "riscv32", "riscv" },
 	{ "powerpc64le", "powerpc" }, { "powerpc64", "powerpc" },
 	{ "s390x", "s390" }, { "mips64el", "mips" }, { "mips64", "mips" },
-	{ "mipsel", "mips" }, { "sparc64", "sparc" }, { "parisc64", "parisc" },
-	{ "sheb", "sh" }, { "loongarch64", "loongarch" },
+	{ "mipsel", "mips" }, { "sheb", "sh" }, { "loongarch64", "loongarch" },
 };
+
+const char *kh_srcarch(const char *arch)
+{
+	size_t i;
+
+	for (i = 0; arch && i < ARRAY_SIZE(srcarch_map); i++)
+		if (!strcmp(arch, srcarch_map[i][0]))
+			return srcarch_map[i][1];
+	return arch;
+}
 
 const char *kh_arch_host_srcarch(void)
 {
 	const char *name = archtab_host();
-	size_t i;
 
-	if (!name)
-		return "";
-	for (i = 0; i < ARRAY_SIZE(srcarchs); i++)
-		if (!strcmp(name, srcarchs[i].target))
-			return srcarchs[i].srcarch;
-	return name;
+	return name ? kh_srcarch(name) : "";
 }
 
 const struct kh_embed_arch *kh_embed_arch_at(size_t i)
@@ -343,19 +350,3 @@ int kh_embed_target_parse(const char *name, struct kh_embed_target *t,
 	return 0;
 }
 
-/* ARCH values whose SRCARCH differs, as the top-level Makefile maps them. */
-static const char *const srcarch_map[][2] = {
-	{ "i386", "x86" }, { "x86_64", "x86" },
-	{ "sparc32", "sparc" }, { "sparc64", "sparc" },
-	{ "parisc64", "parisc" }, { "sh64", "sh" },
-};
-
-const char *kh_srcarch(const char *arch)
-{
-	size_t i;
-
-	for (i = 0; arch && i < ARRAY_SIZE(srcarch_map); i++)
-		if (!strcmp(arch, srcarch_map[i][0]))
-			return srcarch_map[i][1];
-	return arch;
-}

@@ -11,8 +11,9 @@
 /*
  * kh_srcarch() - the SRCARCH of the kernel's ARCH @arch, as the top-level
  * Makefile maps them (i386 and x86_64 to x86, sparc32 and sparc64 to
- * sparc, parisc64 to parisc, sh64 to sh); any other name, and NULL, as
- * given.
+ * sparc, parisc64 to parisc, sh64 to sh), and of the embed targets that
+ * name a width or byte order (riscv64, mips64el, ...); any other name,
+ * and NULL, as given.
  */
 const char *kh_srcarch(const char *arch);
 
