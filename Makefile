@@ -184,7 +184,11 @@ check-boundary: $(KHEADERS)
 	else \
 		fail=$$((fail + 1)); \
 	fi; \
-	scripts/symbols.sh check $(B) > $(BOUNDARY)/symbols.out; \
+	if ! scripts/symbols.sh check $(B) > $(BOUNDARY)/symbols.out 2>&1 && \
+	   ! grep -q '^not ok - ' $(BOUNDARY)/symbols.out; then \
+		echo "not ok - scripts/symbols.sh check stopped without a verdict"; \
+		fail=$$((fail + 1)); \
+	fi; \
 	grep -v '^ok - ' $(BOUNDARY)/symbols.out; \
 	pass=$$((pass + $$(grep -c '^ok - ' $(BOUNDARY)/symbols.out))); \
 	fail=$$((fail + $$(grep -c '^not ok - ' $(BOUNDARY)/symbols.out))); \

@@ -68,6 +68,7 @@ same() {
 check() {
 	local b=$1 t rc=0
 	t=$(mktemp -d)
+	trap "rm -rf '$t'" EXIT
 	wanted "$b" >"$t/wanted"
 	in_map >"$t/map"
 	in_symfile >"$t/symbols"
