@@ -77,7 +77,7 @@ LIBMAP    := src/libkheaders.map
 UNIT_BIN  := $(B)/tests/unit-tests
 
 .PHONY: man all deps deps-if-needed check check-unit check-cli check-corpus check-e2e check-boundary \
-	e2e demo install install-kbuild deb-check bench fuzz clean
+	e2e demo install install-kbuild deb-check bench sweep fuzz clean
 
 all: $(KHEADERS) $(LIBA) $(LIBSO)
 
@@ -221,6 +221,13 @@ check-e2e:
 # Not part of `check`: minutes of CPU on the real corpus (RUNS=3 rounds).
 bench: $(KHEADERS)
 	@bench/run.sh $(abspath $(KHEADERS))
+
+# Not part of `check` (the e2e suite runs a subset): the configuration
+# sweep, kernel trees with the integration built in every configuration of
+# scripts/sweep.sh, with kheaders present and absent; about an hour on two
+# cores, resumable.  SWEEP="7.2-rand*" selects cells.
+sweep: $(KHEADERS)
+	@scripts/sweep.sh --kheaders $(abspath $(KHEADERS)) $(SWEEP)
 
 # Not part of `check`: the Debian packages (debian/) built, linted, built
 # again for reproducibility and installed, each in a fresh Debian 12 root

@@ -44,6 +44,10 @@ fresh=0
 globs=()
 timeout_s=${KH_SWEEP_TIMEOUT:-2400}
 
+# What a cell does and checks; raise it when that changes, so that results
+# of earlier runs no longer count.
+cell_rules=1
+
 die() { echo "sweep: $*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
@@ -77,7 +81,15 @@ for d in "${path_dirs[@]}"; do
 	[ -n "$d" ] && [ ! -e "$d/kheaders" ] && clean_path=${clean_path:+$clean_path:}$d
 done
 mkdir -p "$dir/bin" "$dir/results" "$dir/logs" || die "cannot create '$dir'"
-ln -sfn "$kheaders" "$dir/bin/kheaders"
+# A copy of the tool (and the library beside it, which its $ORIGIN rpath
+# finds): a rebuild in the checkout during the sweep changes nothing here.
+rm -f "$dir/bin/kheaders" "$dir/bin/libkheaders.so.0"
+cp "$kheaders" "$dir/bin/kheaders" || die "cannot copy '$kheaders'"
+if [ -f "$(dirname "$kheaders")/libkheaders.so.0" ]; then
+	cp "$(dirname "$kheaders")/libkheaders.so.0" "$dir/bin/" || die "cannot copy libkheaders.so.0"
+fi
+kheaders=$dir/bin/kheaders
+"$kheaders" --version > /dev/null 2>&1 || die "'$kheaders' (a copy) --version fails"
 present_path=$dir/bin:$clean_path
 
 # tree_of VER: the corpus tree of VER (fetched by scripts/corpus.sh).
@@ -310,7 +322,7 @@ for v in $kernels; do
 	tree=$(tree_of "$v") || die "no linux-source-$v"
 	prepare_trees "$v" "$tree" || die "cannot prepare the trees of $v"
 	# A result stands for this tree, integration, tool and sweep.
-	stamps[$v]=$({ src_stamp "$tree"; "$kheaders" --version; sha256sum < "$0"; } |
+	stamps[$v]=$({ src_stamp "$tree"; "$kheaders" --version; echo "$cell_rules"; } |
 		     sha256sum | cut -c1-16)
 done
 
@@ -318,13 +330,19 @@ mkdir -p "$dir/obj"
 for c in $(cells); do
 	selected "$c" || continue
 	v=${c%%-*}
-	if [ "$fresh" = 0 ] && [ "$(cut -d' ' -f1 "$dir/results/$c" 2>/dev/null)" = "${stamps[$v]}" ]; then
-		echo "# $c: $(cut -d' ' -f2- "$dir/results/$c") (earlier run)"
-		continue
+	if [ "$fresh" = 1 ] || [ "$(cut -d' ' -f1 "$dir/results/$c" 2>/dev/null)" != "${stamps[$v]}" ]; then
+		echo "# $c ..."
+		run_cell "$c" "${stamps[$v]}"
+		earlier=
+	else
+		earlier=" (earlier run)"
 	fi
-	echo "# $c ..."
-	run_cell "$c" "${stamps[$v]}"
-	echo "# $c: $(cut -d' ' -f2- "$dir/results/$c")"
+	read -r _ res secs detail < "$dir/results/$c"
+	case $res in
+	pass) echo "ok - $c: $secs s${detail:+, $detail}$earlier" ;;
+	stock-fails) echo "skip - $c: the stock tree cannot build it either: $detail$earlier" ;;
+	*) echo "not ok - $c: $detail (logs in $dir/logs/$c.*)$earlier" ;;
+	esac
 done
 
 # The table, and the verdict.
