@@ -9,7 +9,8 @@
 # tool make builds kheaders_data.o with the stock script, says so in one
 # line, and writes the .S kheaders embed would; kheaders installed later
 # makes the archive again and make names it; gone again, the stock script
-# makes the same bytes; an older kheaders falls back too; KHEADERS_REQUIRED=1
+# makes the same bytes; KHEADERS=kheaders from PATH, upgraded in place,
+# makes the archive again; an older kheaders falls back too; KHEADERS_REQUIRED=1
 # stops make with one line; make clean never runs the probe.
 source "$(dirname "$0")/../lib.sh"
 require make cc cpio perl xz tar
@@ -150,6 +151,22 @@ generation() {
 	"${mk[@]}" KHEADERS=/nonexistent kernel/kheaders_data.o > "$T/absent2.log" 2>&1
 	one_line "$v: kheaders gone again: the stock script, make says so" "$T/absent2.log" "$line"
 	expect "$v: ... the same bytes as the first time" cmp "$ar" "$T/absent.tar.xz"
+
+	# KHEADERS=kheaders, found in PATH: an upgrade in place (a newer
+	# binary there) makes the archive again; nothing else does.
+	mkdir -p "$T/pathbin"
+	cp "$KHEADERS" "$T/pathbin/kheaders"
+	[ ! -f "$(dirname "$KHEADERS")/libkheaders.so.0" ] ||
+		cp "$(dirname "$KHEADERS")/libkheaders.so.0" "$T/pathbin/"
+	PATH=$T/pathbin:$PATH "${mk[@]}" KHEADERS=kheaders kernel/kheaders_data.o > "$T/bare.log" 2>&1
+	expect "$v: KHEADERS=kheaders from PATH makes the archive" \
+		grep -qx '  GEN     kernel/kheaders_data.tar.xz (kheaders [0-9.]*)' "$T/bare.log"
+	PATH=$T/pathbin:$PATH "${mk[@]}" KHEADERS=kheaders kernel/kheaders_data.o > "$T/bare2.log" 2>&1
+	expect "$v: ... then has nothing to do" test ! -s "$T/bare2.log"
+	touch -d '+1 minute' "$T/pathbin/kheaders"
+	PATH=$T/pathbin:$PATH "${mk[@]}" KHEADERS=kheaders kernel/kheaders_data.o > "$T/bare3.log" 2>&1
+	expect "$v: ... and after an upgrade in place makes it again" \
+		grep -qx '  GEN     kernel/kheaders_data.tar.xz (kheaders [0-9.]*)' "$T/bare3.log"
 
 	# An older kheaders.
 	rm -f "$ar"
