@@ -210,7 +210,7 @@ targets() {
 # module uses is "undefined"), which depends on nothing but that.
 warnings() {
 	grep -E '[Ww]arning|WARNING' "$1" |
-		grep -Ev 'WARNING: modpost: "[^"]*" \[[^]]*\] undefined!$|WARNING: modpost: suppressed [0-9]+ unresolved symbol warnings|WARNING: vmlinux\.o is missing|WARNING: modpost: Symbol info of vmlinux is missing|You may get many unresolved symbol warnings' |
+		grep -Ev 'WARNING: modpost: "[^"]*" \[[^]]*\] undefined!$|WARNING: modpost: suppressed [0-9]+ unresolved symbol warnings|WARNING: vmlinux\.o is missing|WARNING: modpost: Symbol info of vmlinux is missing|You may get many unresolved symbol (warnings|errors)|You can set KBUILD_MODPOST_WARN=1' |
 		sed -e "s|$2/||g" -e "s|$3/||g" -e 's|^make\[[0-9]*\]: ||' | LC_ALL=C sort -u
 }
 
