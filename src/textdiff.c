@@ -15,13 +15,9 @@
 #include "textdiff.h"
 #include "util.h"
 
-struct td_line {
-	const char *s;
-	size_t len;		/* including the '\n', if any */
-};
 
 struct td_side {
-	struct td_line *lines;
+	struct kh_textdiff_line *lines;
 	int *id;
 	bool *changed;
 	size_t n;
@@ -31,10 +27,6 @@ struct td_ctx {
 	struct td_side a, b;
 	long *vf, *vb;		/* room for td_middle()'s diagonals */
 	long max_cost;
-};
-
-struct td_change {
-	size_t a, alen, b, blen;
 };
 
 /* ---- lines and ids ----------------------------------------------------- */
@@ -66,15 +58,15 @@ static int td_split(const char *s, size_t len, struct td_side *side)
 }
 
 /* Line @i of a followed by b, for td_number()'s sort. */
-static const struct td_line *td_nth(const struct td_ctx *c, size_t i)
+static const struct kh_textdiff_line *td_nth(const struct td_ctx *c, size_t i)
 {
 	return i < c->a.n ? &c->a.lines[i] : &c->b.lines[i - c->a.n];
 }
 
 static int td_line_cmp(const void *pa, const void *pb, void *ctx)
 {
-	const struct td_line *a = td_nth(ctx, *(const size_t *)pa);
-	const struct td_line *b = td_nth(ctx, *(const size_t *)pb);
+	const struct kh_textdiff_line *a = td_nth(ctx, *(const size_t *)pa);
+	const struct kh_textdiff_line *b = td_nth(ctx, *(const size_t *)pb);
 	int r = memcmp(a->s, b->s, a->len < b->len ? a->len : b->len);
 
 	if (r)
@@ -264,7 +256,7 @@ static void td_compare(struct td_ctx *c, long aoff, long n, long boff, long m)
 
 /* ---- hunks ------------------------------------------------------------- */
 
-static int td_line_out(struct kh_buf *out, char tag, const struct td_line *l)
+static int td_line_out(struct kh_buf *out, char tag, const struct kh_textdiff_line *l)
 {
 	int ret = kh_buf_append(out, &tag, 1);
 
@@ -284,10 +276,10 @@ static int td_range(struct kh_buf *out, char tag, size_t start, size_t len)
 }
 
 /* Print the hunk made of changes @ch[0..nr). */
-static int td_hunk(struct td_ctx *c, const struct td_change *ch, size_t nr,
+static int td_hunk(struct td_ctx *c, const struct kh_textdiff_change *ch, size_t nr,
 		   size_t context, struct kh_buf *out)
 {
-	const struct td_change *last = &ch[nr - 1];
+	const struct kh_textdiff_change *last = &ch[nr - 1];
 	size_t lead = ch->a < context ? ch->a : context;
 	size_t a0 = ch->a - lead, b0 = ch->b - lead;
 	size_t a1 = last->a + last->alen, b1 = last->b + last->blen, i, j, k;
@@ -314,10 +306,10 @@ static int td_hunk(struct td_ctx *c, const struct td_change *ch, size_t nr,
 	return ret;
 }
 
-static int td_changes(struct td_ctx *c, struct td_change **out, size_t *nr)
+static int td_changes(struct td_ctx *c, struct kh_textdiff_change **out, size_t *nr)
 {
 	size_t i = 0, j = 0, n = 0, cap = 0;
-	struct td_change *ch = NULL;
+	struct kh_textdiff_change *ch = NULL;
 
 	while (i < c->a.n || j < c->b.n) {
 		if ((i >= c->a.n || !c->a.changed[i]) &&
@@ -347,7 +339,7 @@ static int td_changes(struct td_ctx *c, struct td_change **out, size_t *nr)
 static int td_output(struct td_ctx *c, const char *aname, const char *bname,
 		     size_t context, struct kh_buf *out)
 {
-	struct td_change *ch;
+	struct kh_textdiff_change *ch;
 	size_t nr, i, first;
 	int ret;
 
@@ -387,35 +379,72 @@ static long td_isqrt(long v)
 	return r;
 }
 
+/* Split, number and compare: the marks of @c say which lines changed. */
+static int td_run(struct td_ctx *c, const char *a, size_t alen, const char *b,
+		  size_t blen)
+{
+	size_t nv;
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	ret = td_split(a, alen, &c->a);
+	if (!ret)
+		ret = td_split(b, blen, &c->b);
+	if (!ret)
+		ret = td_number(c);
+	if (ret)
+		return ret;
+	nv = c->a.n + c->b.n + 4;
+	c->vf = calloc(nv, sizeof(*c->vf));
+	c->vb = calloc(nv, sizeof(*c->vb));
+	if (!c->vf || !c->vb)
+		return -ENOMEM;
+	c->max_cost = td_isqrt((long)(c->a.n + c->b.n)) * 4;
+	if (c->max_cost < 1024)
+		c->max_cost = 1024;
+	td_compare(c, 0, c->a.n, 0, c->b.n);
+	return 0;
+}
+
 int kh_textdiff_unified(const char *a, size_t alen, const char *b, size_t blen,
 			const char *aname, const char *bname,
 			unsigned int context, struct kh_buf *out)
 {
 	struct td_ctx c;
-	size_t nv;
 	int ret;
 
-	memset(&c, 0, sizeof(c));
-	ret = td_split(a, alen, &c.a);
+	ret = td_run(&c, a, alen, b, blen);
 	if (!ret)
-		ret = td_split(b, blen, &c.b);
-	if (!ret)
-		ret = td_number(&c);
-	if (ret)
-		goto out_release;
-	nv = c.a.n + c.b.n + 4;
-	c.vf = calloc(nv, sizeof(*c.vf));
-	c.vb = calloc(nv, sizeof(*c.vb));
-	if (!c.vf || !c.vb) {
-		ret = -ENOMEM;
-		goto out_release;
-	}
-	c.max_cost = td_isqrt((long)(c.a.n + c.b.n)) * 4;
-	if (c.max_cost < 1024)
-		c.max_cost = 1024;
-	td_compare(&c, 0, c.a.n, 0, c.b.n);
-	ret = td_output(&c, aname, bname, context, out);
-out_release:
+		ret = td_output(&c, aname, bname, context, out);
 	td_release(&c);
 	return ret;
+}
+
+int kh_textdiff_script(const char *a, size_t alen, const char *b, size_t blen,
+		       struct kh_textdiff_script *s)
+{
+	struct td_ctx c;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	ret = td_run(&c, a, alen, b, blen);
+	if (!ret)
+		ret = td_changes(&c, &s->ch, &s->nr);
+	if (!ret) {
+		s->a = c.a.lines;
+		s->na = c.a.n;
+		s->b = c.b.lines;
+		s->nb = c.b.n;
+		c.a.lines = c.b.lines = NULL;
+	}
+	td_release(&c);
+	return ret;
+}
+
+void kh_textdiff_script_release(struct kh_textdiff_script *s)
+{
+	free(s->a);
+	free(s->b);
+	free(s->ch);
+	memset(s, 0, sizeof(*s));
 }
