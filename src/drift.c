@@ -49,7 +49,8 @@ struct drift_file {
 	struct kh_buf data;
 	struct stat st;
 	char *path;		/* as shown: root/name */
-	bool present;
+	bool exists;		/* something is there */
+	bool present;		/* a regular file is there, read */
 };
 
 /* The compiled rules of a pair and what the comparison works on. */
@@ -163,7 +164,7 @@ static int drift_read(struct drift_run *r, const struct drift_root *root,
 
 	free(f->path);
 	f->path = drift_show(root->dir, name);
-	f->present = false;
+	f->exists = f->present = false;
 	kh_buf_setlen(&f->data, 0);
 	if (!f->path)
 		return kh_err(r->err, ENOMEM, "out of memory");
@@ -177,6 +178,7 @@ static int drift_read(struct drift_run *r, const struct drift_root *root,
 		return kh_err_sys_at(r->err, errno, f->path, "cannot open '%s'",
 				     f->path);
 	}
+	f->exists = true;
 	if (fstat(fd, &f->st))
 		ret = kh_err_sys_at(r->err, errno, f->path, "cannot stat '%s'",
 				    f->path);
@@ -286,7 +288,7 @@ static size_t drift_token_len(const char *s, size_t n)
 }
 
 /*
- * kh_drift_tokens() - the C tokens of @s, one per line, into @out:
+ * The C tokens of @text, one per line, into @out (@tmp is scratch):
  * comments, blanks and line breaks gone, splices joined, punctuators cut
  * by maximal munch ("=-" is two tokens, "-=" one).  Two texts with equal
  * results differ only in comments and layout.
@@ -390,8 +392,8 @@ static int drift_excused(struct drift_cmp *c,
 }
 
 /*
- * Append to @out the lines of @lines[0..@n) that no unexcused change
- * holds (@keep[i] false drops line i): the text the tokens are taken of.
+ * @out = the lines of @lines[0..@n) not dropped (@drop[i]: line i was in
+ * an excused change): the text the tokens are taken of.
  */
 static int drift_keep_lines(const struct kh_textdiff_line *lines, size_t n,
 			    const bool *drop, struct kh_buf *out)
@@ -740,6 +742,9 @@ static int drift_load(struct drift_run *r, struct drift_state *ds,
 	ret = drift_read(r, &r->copies, pp->copy, &ds->copy);
 	if (ret)
 		return ret;
+	if (ds->copy.exists && !ds->copy.present)
+		return kh_err_at(r->err, EISDIR, ds->copy.path,
+				 "'%s' is not a regular file", ds->copy.path);
 	if (!ds->copy.present) {
 		*status = KH_DRIFT_MISSING_COPY;
 		return 0;
@@ -870,6 +875,8 @@ int kh_drift(const struct kh_drift_opts *opts,
 	size_t i;
 	int ret;
 
+	if (!opts->copies || !opts->srctree)
+		return kh_err(err, EINVAL, "drift needs the copies and a reference");
 	r.max_file = opts->max_file ? opts->max_file : DRIFT_DEFAULT_MAX_FILE;
 	kh_drift_map_init(&walked);
 	r.copies.fd = r.src.fd = r.obj.fd = -1;
