@@ -458,7 +458,7 @@ static int drift_label(const struct drift_file *f, struct kh_buf *out)
 	kh_buf_setlen(out, 0);
 	if (!gmtime_r(&t, &tm) ||
 	    !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))
-		strcpy(when, "1970-01-01 00:00:00");
+		snprintf(when, sizeof(when), "%s", "1970-01-01 00:00:00");
 	return kh_buf_addf(out, "%s\t%s.%09ld +0000", f->path, when,
 			   (long)f->st.st_mtim.tv_nsec);
 }

@@ -209,10 +209,13 @@ static int map_option(const struct map_parser *mp, const struct map_words *w,
 	}
 	if (!strcmp(word, "--ignore-sync-check"))
 		return map_add_re(mp, pp, KH_DRIFT_SYNC_CHECK_RE, re_alloc);
-	if ((v = map_value(w, i, "-I")) ||
-	    (v = map_value(w, i, "--ignore-matching-lines")))
+	v = map_value(w, i, "-I");
+	if (!v)
+		v = map_value(w, i, "--ignore-matching-lines");
+	if (v)
 		return map_add_re(mp, pp, v, re_alloc);
-	if ((v = map_value(w, i, "--ignore-hunks"))) {
+	v = map_value(w, i, "--ignore-hunks");
+	if (v) {
 		if (pp->ignore_hunks)
 			return map_fail(mp, "more than one --ignore-hunks");
 		return map_path(mp, "ignore-hunks file", v, &pp->ignore_hunks);

@@ -256,7 +256,8 @@ static void td_compare(struct td_ctx *c, long aoff, long n, long boff, long m)
 
 /* ---- hunks ------------------------------------------------------------- */
 
-static int td_line_out(struct kh_buf *out, char tag, const struct kh_textdiff_line *l)
+static int td_line_out(struct kh_buf *out, char tag,
+		       const struct kh_textdiff_line *l)
 {
 	int ret = kh_buf_append(out, &tag, 1);
 
@@ -276,7 +277,8 @@ static int td_range(struct kh_buf *out, char tag, size_t start, size_t len)
 }
 
 /* Print the hunk made of changes @ch[0..nr). */
-static int td_hunk(struct td_ctx *c, const struct kh_textdiff_change *ch, size_t nr,
+static int td_hunk(struct td_ctx *c, const struct kh_textdiff_change *ch,
+		   size_t nr,
 		   size_t context, struct kh_buf *out)
 {
 	const struct kh_textdiff_change *last = &ch[nr - 1];
@@ -306,7 +308,8 @@ static int td_hunk(struct td_ctx *c, const struct kh_textdiff_change *ch, size_t
 	return ret;
 }
 
-static int td_changes(struct td_ctx *c, struct kh_textdiff_change **out, size_t *nr)
+static int td_changes(struct td_ctx *c, struct kh_textdiff_change **out,
+		      size_t *nr)
 {
 	size_t i = 0, j = 0, n = 0, cap = 0;
 	struct kh_textdiff_change *ch = NULL;
