@@ -278,8 +278,7 @@ static int td_range(struct kh_buf *out, char tag, size_t start, size_t len)
 
 /* Print the hunk made of changes @ch[0..nr). */
 static int td_hunk(struct td_ctx *c, const struct kh_textdiff_change *ch,
-		   size_t nr,
-		   size_t context, struct kh_buf *out)
+		   size_t nr, size_t context, struct kh_buf *out)
 {
 	const struct kh_textdiff_change *last = &ch[nr - 1];
 	size_t lead = ch->a < context ? ch->a : context;
