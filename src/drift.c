@@ -267,7 +267,8 @@ static size_t drift_token_len(const char *s, size_t n)
 	if ((*s >= '0' && *s <= '9') ||
 	    (*s == '.' && n > 1 && s[1] >= '0' && s[1] <= '9')) {
 		for (; i < n; i++) {
-			if (strchr("+-", s[i]) && strchr("eEpP", s[i - 1]))
+			if ((s[i] == '+' || s[i] == '-') &&
+			    ((s[i - 1] | 0x20) == 'e' || (s[i - 1] | 0x20) == 'p'))
 				continue;
 			if (s[i] != '.' && !drift_is_word(s[i]))
 				break;
@@ -645,7 +646,7 @@ static int drift_judge(struct drift_run *r, struct drift_state *ds,
 	int ret = 0;
 
 	if (r->o->archive) {
-		needs = c->pp->ignore_hunks;
+		needs = c->pp->ignore_hunks != NULL;
 		if (!needs && drift_needs_comments(ds, &needs))
 			return -ENOMEM;
 		if (needs) {
