@@ -162,6 +162,18 @@ else
 	not_ok "relative roots"; cat "$T/out"
 fi
 
+# an original the source tree lacks is looked for in the object tree
+mkdir -p "$T/o/include/generated" "$T/cg/include/generated"
+printf '#define GEN 1\n' >"$T/o/include/generated/gen.h"
+printf '#define GEN 2\n' >"$T/cg/include/generated/gen.h"
+"$KHEADERS" drift "$T/cg" --srctree "$K" --objtree "$T/o" >"$T/out"
+rc=$?
+if [ $rc -eq 1 ] && grep -qx "  diff -u $T/cg/include/generated/gen.h $T/o/include/generated/gen.h" "$T/out"; then
+	ok "--objtree: an original only in the object tree is compared there"
+else
+	not_ok "--objtree (exit $rc)"; cat "$T/out"
+fi
+
 # --- an archive as the reference -----------------------------------------
 mkdir -p "$T/cache" && chmod 700 "$T/cache"
 mkdir -p "$T/arc"
