@@ -966,7 +966,9 @@ struct kh_drift_map {
 /* The -I rule that ignores lines marked with a comment holding the marker. */
 #define KH_DRIFT_SYNC_CHECK_RE "^.*\\/\\*.*__ignore_sync_check__.*\\*\\/.*$"
 
+/* kh_drift_map_init() - an empty map; allocates nothing. */
 KH_EXPORT void kh_drift_map_init(struct kh_drift_map *map);
+/* kh_drift_map_release() - free every pair; @map is empty again. */
 KH_EXPORT void kh_drift_map_release(struct kh_drift_map *map);
 
 /**
