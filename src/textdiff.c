@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * textdiff.c - the line diff behind "kheaders diff --unified": lines are
- * numbered by content (equal lines get equal ids, found by sorting),
- * Myers' linear-space O(ND) algorithm (the "middle snake", with common
- * prefixes and suffixes stripped first) marks the lines each side does not
- * share, and the marks are grouped into hunks with context, printed the way
- * GNU diff -u prints them so that patch(1) applies them.  Past a cost limit
- * the search settles for a non-minimal but still exact edit script.
+ * textdiff.c - the line diff behind "kheaders diff --unified" and
+ * "kheaders drift": lines are numbered by content (equal lines get equal
+ * ids, found by sorting), Myers' linear-space O(ND) algorithm (the "middle
+ * snake", with common prefixes and suffixes stripped first) marks the
+ * lines each side does not share, runs of marks are slid as diff(1) slides
+ * them, and the marks are grouped into hunks with context, printed the way
+ * GNU diff -u prints them so that patch(1) applies them.  Where edit
+ * scripts of equal length compete, the choices are GNU diff's: drift
+ * judges -B and -I per change, as diff does.  Past a cost limit the search
+ * settles for a non-minimal but still exact edit script.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -130,10 +133,18 @@ struct td_search {
 	long fstart, fend, bstart, bend;
 };
 
-/* Forward round @d; true with the split point in @sp on overlap. */
+/*
+ * Forward round @d; true with the split point in @sp on overlap.  When
+ * several diagonals overlap in one round, the one with the most of A
+ * consumed wins, as in GNU diff (which walks the diagonals downwards):
+ * equal-cost edit scripts then group lines as diff(1) does, which
+ * decides its -B and -I verdicts (docs/drift.md).
+ */
 static bool td_forward(struct td_search *s, long d, struct td_split *sp)
 {
 	long k, x, y, *vf = s->vf + s->vmid, *vb = s->vb + s->vmid, kb;
+	long fx = 0, fy = 0;
+	bool found = false;
 
 	for (k = -d + s->fstart; k <= d - s->fend; k += 2) {
 		if (k == -d || (k != d && vf[k - 1] < vf[k + 1]))
@@ -160,12 +171,16 @@ static bool td_forward(struct td_search *s, long d, struct td_split *sp)
 		kb = s->delta - k;
 		if ((s->delta & 1) && kb >= -s->vmid && kb < s->vmid &&
 		    vb[kb] != -1 && x >= s->n - vb[kb]) {
-			sp->x = x;
-			sp->y = y;
-			return true;
+			fx = x;
+			fy = y;
+			found = true;
 		}
 	}
-	return false;
+	if (found) {
+		sp->x = fx;
+		sp->y = fy;
+	}
+	return found;
 }
 
 /* Backward round @d, on the reversed sequences. */
@@ -252,6 +267,86 @@ static void td_compare(struct td_ctx *c, long aoff, long n, long boff, long m)
 	}
 	td_compare(c, aoff, sp.x, boff, sp.y);
 	td_compare(c, aoff + sp.x, n - sp.x, boff + sp.y, m - sp.y);
+}
+
+/* ---- sliding runs of changes ------------------------------------------ */
+
+/*
+ * Where a run of changed lines could equally sit one line higher or lower
+ * (the line before it equals its last line, or the line after it equals
+ * its first), the edit script is the same length either way.  diff(1)
+ * slides every run as far down as it goes, merging it with the runs it
+ * meets, then back up to end where a run of the other side ends, if it
+ * passed one; doing the same gives its hunks, which ignore-hunks files
+ * are written against.  @j follows the line of @o that is paired with
+ * line @i of @s (unchanged lines pair up in order).
+ */
+struct td_slide {
+	struct td_side *s;
+	const struct td_side *o;
+	size_t start, i, j, corresponding;
+};
+
+/* One step up: the run's last line becomes unchanged, the one before it changed. */
+static void td_slide_up(struct td_slide *t)
+{
+	bool *ch = t->s->changed;
+	const bool *och = t->o->changed;
+
+	ch[--t->start] = true;
+	ch[--t->i] = false;
+	while (t->start > 0 && ch[t->start - 1])
+		t->start--;
+	while (t->j > 0 && och[--t->j])
+		;
+}
+
+/* Slide the run [start, i) up and down until it stops growing. */
+static void td_slide_run(struct td_slide *t)
+{
+	bool *ch = t->s->changed;
+	const bool *och = t->o->changed;
+	const int *id = t->s->id;
+	size_t n = t->s->n, len;
+
+	do {
+		len = t->i - t->start;
+		while (t->start > 0 && id[t->start - 1] == id[t->i - 1])
+			td_slide_up(t);
+		t->corresponding = t->j > 0 && och[t->j - 1] ? t->i : n;
+		while (t->i < n && id[t->start] == id[t->i]) {
+			ch[t->start++] = false;
+			ch[t->i++] = true;
+			while (t->i < n && ch[t->i])
+				t->i++;
+			while (och[++t->j])
+				t->corresponding = t->i;
+		}
+	} while (len != t->i - t->start);
+	while (t->corresponding < t->i)
+		td_slide_up(t);
+}
+
+static void td_shift(struct td_side *s, const struct td_side *o)
+{
+	struct td_slide t = { .s = s, .o = o };
+
+	for (;;) {
+		while (t.i < s->n && !s->changed[t.i]) {
+			while (o->changed[t.j])
+				t.j++;
+			t.j++;
+			t.i++;
+		}
+		if (t.i == s->n)
+			break;
+		t.start = t.i;
+		while (t.i < s->n && s->changed[t.i])
+			t.i++;
+		while (o->changed[t.j])
+			t.j++;
+		td_slide_run(&t);
+	}
 }
 
 /* ---- hunks ------------------------------------------------------------- */
@@ -405,6 +500,8 @@ static int td_run(struct td_ctx *c, const char *a, size_t alen, const char *b,
 	if (c->max_cost < 1024)
 		c->max_cost = 1024;
 	td_compare(c, 0, c->a.n, 0, c->b.n);
+	td_shift(&c->a, &c->b);
+	td_shift(&c->b, &c->a);
 	return 0;
 }
 
