@@ -287,7 +287,7 @@ struct td_slide {
 	size_t start, i, j, corresponding;
 };
 
-/* One step up: the run's last line becomes unchanged, the one before it changed. */
+/* One step up: the run's last line unchanged, the line before it changed. */
 static void td_slide_up(struct td_slide *t)
 {
 	bool *ch = t->s->changed;
