@@ -803,13 +803,17 @@ struct drift_walk {
 	struct kh_drift_map *map;
 };
 
-/* Without a map: every file (or link) below the copies is a pair. */
+/*
+ * Without a map: every regular file below the copies is a pair.  A
+ * symbolic link is no copy (the kernel's own tools/ links into kernel/):
+ * what it points to inside the copies is compared where it lies.
+ */
 static int drift_walk_visit(const struct kh_dir_entry *e, void *ctx)
 {
 	struct drift_walk *w = ctx;
 	struct kh_drift_pair *pp;
 
-	if (!S_ISREG(e->st.st_mode) && !S_ISLNK(e->st.st_mode))
+	if (!S_ISREG(e->st.st_mode))
 		return 0;
 	if (ALLOC_GROW(w->map->pairs, w->map->nr + 1, w->map->alloc))
 		return -ENOMEM;

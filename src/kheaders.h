@@ -1045,8 +1045,9 @@ KH_EXPORT bool kh_drift_status_drifted(enum kh_drift_status status);
  * @tokens: also compare token streams (comments, blanks and line breaks
  *	ignored); implied by @archive
  * @unified: give each differing pair its "diff -u" text
- * @map: the pairs; NULL: every file below @copies, paired with the same
- *	path of the reference, without rules
+ * @map: the pairs; NULL: every regular file below @copies (symbolic links
+ *	are not copies), paired with the same path of the reference, without
+ *	rules
  * @max_file: largest file read (0: 64 MiB)
  */
 struct kh_drift_opts {
