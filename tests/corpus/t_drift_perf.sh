@@ -13,7 +13,7 @@
 # against the tree's own headers archive (kheaders build, comments
 # stripped): the pairs it can check agree with the source tree's verdicts.
 source "$(dirname "$0")/../lib.sh"
-require python3 diff
+require python3
 
 MAPPER=$TOP/tests/tools/checkheaders_map.py
 
