@@ -67,6 +67,16 @@ check_tree() {
 		sed 's/^/#   /' "$d/ours.err"
 	fi
 
+	# From anywhere, with the tree's path: the same pairs, under it.
+	"$KHEADERS" drift "$tree/tools" --srctree "$tree" --map "$d/map" \
+		>"$d/abs.out" 2>&1
+	pairs "$d/abs.out" | sed "s|$tree/||g" >"$d/abs"
+	if cmp -s "$d/oracle" "$d/abs"; then
+		ok "$ver: run from elsewhere, the same pairs with the tree's path"
+	else
+		not_ok "$ver: run from elsewhere"; diff "$d/oracle" "$d/abs" | sed 's/^/#   /'
+	fi
+
 	(cd "$tree" && "$KHEADERS" drift tools --srctree . --map "$d/map" \
 		--tokens --json) >"$d/tokens.json" 2>"$d/tokens.err"
 	statuses "$d/tokens.json" >"$d/tokens"
