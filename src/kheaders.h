@@ -929,6 +929,186 @@ KH_EXPORT int kh_diff_unified(const struct kh_headers_src *a,
 			      void *ctx,
 			      struct kh_error *err);
 
+/* ---- drift: copies of kernel headers that fell behind ----------------- */
+
+/*
+ * struct kh_drift_pair - one line of a drift map: a copy, the original it
+ * follows, and the rules under which they still count as equal (those of
+ * the kernel's tools/perf/check-headers.sh, i.e. of GNU diff).
+ * @copy: path below the copies' root; never absolute, never ".."
+ * @original: path below the reference's root; the same rules
+ * @ignore_blank: -B: a change made only of empty lines is no difference
+ * @ignore_re: -I REGEX (POSIX basic syntax, as diff and grep take it),
+ *	@nr_ignore_re of them: a change whose every line matches one of
+ *	them is no difference
+ * @ignore_hunks: a file below the copies' root (or NULL) of grep patterns:
+ *	the pair is equal when every line of "diff -u COPY ORIGINAL" matches
+ *	one of them (check-headers.sh's check_ignore_some_hunks)
+ * @line: the map line it came from (0 when not from a map)
+ */
+struct kh_drift_pair {
+	char *copy;
+	char *original;
+	bool ignore_blank;
+	char **ignore_re;
+	size_t nr_ignore_re;
+	char *ignore_hunks;
+	unsigned int line;
+};
+
+/* struct kh_drift_map - the pairs of a map, in map order. */
+struct kh_drift_map {
+	struct kh_drift_pair *pairs;
+	size_t nr;
+	size_t alloc;
+};
+
+/* The -I rule that ignores lines marked with a comment holding the marker. */
+#define KH_DRIFT_SYNC_CHECK_RE "^.*\\/\\*.*__ignore_sync_check__.*\\*\\/.*$"
+
+/* kh_drift_map_init() - an empty map; allocates nothing. */
+KH_EXPORT void kh_drift_map_init(struct kh_drift_map *map);
+/* kh_drift_map_release() - free every pair; @map is empty again. */
+KH_EXPORT void kh_drift_map_release(struct kh_drift_map *map);
+
+/**
+ * kh_drift_map_parse() - read a drift map held in memory.
+ * @text: the map: one "COPY ORIGINAL [OPTION]..." per line; blank lines
+ *	and lines whose first word starts with '#' are skipped.  Words are
+ *	split at blanks and quoted as in the shell: '...' literally, "..."
+ *	with backslash escaping only $, `, ", \ and newline, a backslash
+ *	outside quotes takes the next character as it is; nothing is
+ *	expanded.  Options: -B (--ignore-blank-lines), -I REGEX, -IREGEX or
+ *	--ignore-matching-lines=REGEX, --ignore-sync-check (the -I rule
+ *	KH_DRIFT_SYNC_CHECK_RE), --ignore-hunks FILE
+ * @len: its size
+ * @name: the map's name, for messages
+ * @map: receives the pairs (appended)
+ * @err: filled on failure
+ *
+ * Every regular expression is compiled once to check it.
+ * Return: 0, or -EINVAL with @err saying "NAME:LINE: ..." (an unknown
+ * option, a path that is absolute or climbs with "..", a bad expression,
+ * an unterminated quote, a NUL byte); -ENOMEM.
+ */
+KH_EXPORT int kh_drift_map_parse(const char *text, size_t len,
+				 const char *name, struct kh_drift_map *map,
+				 struct kh_error *err);
+
+/*
+ * enum kh_drift_status - what became of one pair.
+ * @KH_DRIFT_SAME: equal under the pair's rules (and, with tokens, the
+ *	same tokens)
+ * @KH_DRIFT_DIFFERS: a difference the rules do not excuse (with tokens:
+ *	the token streams differ)
+ * @KH_DRIFT_COMMENTS_ONLY: with tokens, the lines differ but the token
+ *	streams do not: comments, blanks or line breaks only
+ * @KH_DRIFT_MISSING_ORIGINAL: the reference should hold the original and
+ *	does not (check-headers.sh skips such a pair: no drift)
+ * @KH_DRIFT_NOT_IN_REFERENCE: the reference cannot hold the original (an
+ *	archive holds headers only: a .c, .S, .tbl or another architecture's
+ *	file): not checked, no drift
+ * @KH_DRIFT_NOT_CHECKABLE: the pair's rules need comments that the
+ *	reference (an archive) no longer has: not checked, no drift
+ * @KH_DRIFT_MISSING_COPY: the map names a copy that does not exist while
+ *	the original does (check-headers.sh counts it as a difference)
+ */
+enum kh_drift_status {
+	KH_DRIFT_SAME,
+	KH_DRIFT_DIFFERS,
+	KH_DRIFT_COMMENTS_ONLY,
+	KH_DRIFT_MISSING_ORIGINAL,
+	KH_DRIFT_NOT_IN_REFERENCE,
+	KH_DRIFT_NOT_CHECKABLE,
+	KH_DRIFT_MISSING_COPY,
+};
+
+/*
+ * kh_drift_status_name() - "same", "differs", "differs-only-in-comments",
+ * "missing-original", "not-in-reference", "not-checkable", "missing-copy"
+ * ("unknown" for a value out of range).
+ */
+KH_EXPORT const char *kh_drift_status_name(enum kh_drift_status status);
+
+/* kh_drift_status_drifted() - @status is drift (differs, missing-copy). */
+KH_EXPORT bool kh_drift_status_drifted(enum kh_drift_status status);
+
+/*
+ * struct kh_drift_opts - what kh_drift() compares; zero-initialise.
+ * @copies: the root of the copies
+ * @srctree: the reference's root: a kernel source tree, or an unpacked
+ *	headers archive when @archive is set
+ * @objtree: optional second root looked in for an original @srctree lacks
+ *	(a separate object tree's generated headers)
+ * @archive: the reference is an unpacked headers archive: it holds
+ *	include/ and arch/ARCH/include/ only, probably without comments
+ * @tokens: also compare token streams (comments, blanks and line breaks
+ *	ignored); implied by @archive
+ * @unified: give each differing pair its "diff -u" text
+ * @map: the pairs; NULL: every regular file below @copies (symbolic links
+ *	are not copies), paired with the same path of the reference, without
+ *	rules
+ * @max_file: largest file read (0: 64 MiB)
+ */
+struct kh_drift_opts {
+	const char *copies;
+	const char *srctree;
+	const char *objtree;
+	bool archive;
+	bool tokens;
+	bool unified;
+	const struct kh_drift_map *map;
+	size_t max_file;
+};
+
+/*
+ * struct kh_drift_item - one pair's outcome, valid during the callback.
+ * @pair: the pair (rules included)
+ * @copy_path: the copy as a path to give diff: @copies/@pair->copy
+ *	(@pair->copy alone when @copies is ".")
+ * @original_path: the same for the original, in the root it was found in
+ * @status: what was found
+ * @unified: with @opts->unified, for a pair that differs: "diff -u" of the
+ *	copy and the original (with @archive: of the copy without its
+ *	comments), @unified_len bytes; NULL otherwise
+ */
+struct kh_drift_item {
+	const struct kh_drift_pair *pair;
+	const char *copy_path;
+	const char *original_path;
+	enum kh_drift_status status;
+	const char *unified;
+	size_t unified_len;
+};
+
+/**
+ * kh_drift() - compare copies of kernel files with their originals.
+ * @opts: the roots, the pairs and how to compare
+ * @fn: called for every pair, in map order (without a map: in bytewise
+ *	order of the copies' paths); non-zero stops and is returned
+ * @ctx: passed to @fn
+ * @err: filled on failure
+ *
+ * A pair is equal when GNU diff with the pair's -B and -I options finds
+ * no difference (a change is excused when all of its lines are empty or
+ * match an expression), or, with an ignore-hunks file, when every line
+ * of the unified diff matches one of its patterns.  With @opts->tokens,
+ * a pair that differs is compared again as token streams, the lines of
+ * excused changes left out.  Against an archive the copy's comments are
+ * removed before the line comparison, and a pair whose -I rules match a
+ * line of the copy only through its comments, or that has an
+ * ignore-hunks file, is not checkable.
+ *
+ * Every file is opened below its root, never through "..", an absolute
+ * path or a symbolic link that leaves the root.
+ * Return: 0, the non-zero value of @fn, or -errno: -EXDEV for a path
+ * that leaves its root, -EISDIR for a copy that is no regular file, the
+ * errors of reading, -EINVAL for a bad ignore-hunks pattern.
+ */
+KH_EXPORT int kh_drift(const struct kh_drift_opts *opts,
+		       int (*fn)(const struct kh_drift_item *item, void *ctx),
+		       void *ctx, struct kh_error *err);
+
 /* ---- prepare: the running kernel's headers for tracers ----------------- */
 
 /* Where kh_prepare() looks for the archive (enum kh_prepare_from). */

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * textdiff.c - the line diff behind "kheaders diff --unified": lines are
- * numbered by content (equal lines get equal ids, found by sorting),
- * Myers' linear-space O(ND) algorithm (the "middle snake", with common
- * prefixes and suffixes stripped first) marks the lines each side does not
- * share, and the marks are grouped into hunks with context, printed the way
- * GNU diff -u prints them so that patch(1) applies them.  Past a cost limit
- * the search settles for a non-minimal but still exact edit script.
+ * textdiff.c - the line diff behind "kheaders diff --unified" and
+ * "kheaders drift": lines are numbered by content (equal lines get equal
+ * ids, found by sorting), Myers' linear-space O(ND) algorithm (the "middle
+ * snake", with common prefixes and suffixes stripped first) marks the
+ * lines each side does not share, runs of marks are slid as diff(1) slides
+ * them, and the marks are grouped into hunks with context, printed the way
+ * GNU diff -u prints them so that patch(1) applies them.  Where edit
+ * scripts of equal length compete, the choices are GNU diff's: drift
+ * judges -B and -I per change, as diff does.  Past a cost limit the search
+ * settles for a non-minimal but still exact edit script.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,13 +18,9 @@
 #include "textdiff.h"
 #include "util.h"
 
-struct td_line {
-	const char *s;
-	size_t len;		/* including the '\n', if any */
-};
 
 struct td_side {
-	struct td_line *lines;
+	struct kh_textdiff_line *lines;
 	int *id;
 	bool *changed;
 	size_t n;
@@ -31,10 +30,6 @@ struct td_ctx {
 	struct td_side a, b;
 	long *vf, *vb;		/* room for td_middle()'s diagonals */
 	long max_cost;
-};
-
-struct td_change {
-	size_t a, alen, b, blen;
 };
 
 /* ---- lines and ids ----------------------------------------------------- */
@@ -66,15 +61,15 @@ static int td_split(const char *s, size_t len, struct td_side *side)
 }
 
 /* Line @i of a followed by b, for td_number()'s sort. */
-static const struct td_line *td_nth(const struct td_ctx *c, size_t i)
+static const struct kh_textdiff_line *td_nth(const struct td_ctx *c, size_t i)
 {
 	return i < c->a.n ? &c->a.lines[i] : &c->b.lines[i - c->a.n];
 }
 
 static int td_line_cmp(const void *pa, const void *pb, void *ctx)
 {
-	const struct td_line *a = td_nth(ctx, *(const size_t *)pa);
-	const struct td_line *b = td_nth(ctx, *(const size_t *)pb);
+	const struct kh_textdiff_line *a = td_nth(ctx, *(const size_t *)pa);
+	const struct kh_textdiff_line *b = td_nth(ctx, *(const size_t *)pb);
 	int r = memcmp(a->s, b->s, a->len < b->len ? a->len : b->len);
 
 	if (r)
@@ -138,10 +133,18 @@ struct td_search {
 	long fstart, fend, bstart, bend;
 };
 
-/* Forward round @d; true with the split point in @sp on overlap. */
+/*
+ * Forward round @d; true with the split point in @sp on overlap.  When
+ * several diagonals overlap in one round, the one with the most of A
+ * consumed wins, as in GNU diff (which walks the diagonals downwards):
+ * equal-cost edit scripts then group lines as diff(1) does, which
+ * decides its -B and -I verdicts (docs/drift.md).
+ */
 static bool td_forward(struct td_search *s, long d, struct td_split *sp)
 {
 	long k, x, y, *vf = s->vf + s->vmid, *vb = s->vb + s->vmid, kb;
+	long fx = 0, fy = 0;
+	bool found = false;
 
 	for (k = -d + s->fstart; k <= d - s->fend; k += 2) {
 		if (k == -d || (k != d && vf[k - 1] < vf[k + 1]))
@@ -168,12 +171,16 @@ static bool td_forward(struct td_search *s, long d, struct td_split *sp)
 		kb = s->delta - k;
 		if ((s->delta & 1) && kb >= -s->vmid && kb < s->vmid &&
 		    vb[kb] != -1 && x >= s->n - vb[kb]) {
-			sp->x = x;
-			sp->y = y;
-			return true;
+			fx = x;
+			fy = y;
+			found = true;
 		}
 	}
-	return false;
+	if (found) {
+		sp->x = fx;
+		sp->y = fy;
+	}
+	return found;
 }
 
 /* Backward round @d, on the reversed sequences. */
@@ -262,9 +269,90 @@ static void td_compare(struct td_ctx *c, long aoff, long n, long boff, long m)
 	td_compare(c, aoff + sp.x, n - sp.x, boff + sp.y, m - sp.y);
 }
 
+/* ---- sliding runs of changes ------------------------------------------ */
+
+/*
+ * Where a run of changed lines could equally sit one line higher or lower
+ * (the line before it equals its last line, or the line after it equals
+ * its first), the edit script is the same length either way.  diff(1)
+ * slides every run as far down as it goes, merging it with the runs it
+ * meets, then back up to end where a run of the other side ends, if it
+ * passed one; doing the same gives its hunks, which ignore-hunks files
+ * are written against.  @j follows the line of @o that is paired with
+ * line @i of @s (unchanged lines pair up in order).
+ */
+struct td_slide {
+	struct td_side *s;
+	const struct td_side *o;
+	size_t start, i, j, corresponding;
+};
+
+/* One step up: the run's last line unchanged, the line before it changed. */
+static void td_slide_up(struct td_slide *t)
+{
+	bool *ch = t->s->changed;
+	const bool *och = t->o->changed;
+
+	ch[--t->start] = true;
+	ch[--t->i] = false;
+	while (t->start > 0 && ch[t->start - 1])
+		t->start--;
+	while (t->j > 0 && och[--t->j])
+		;
+}
+
+/* Slide the run [start, i) up and down until it stops growing. */
+static void td_slide_run(struct td_slide *t)
+{
+	bool *ch = t->s->changed;
+	const bool *och = t->o->changed;
+	const int *id = t->s->id;
+	size_t n = t->s->n, len;
+
+	do {
+		len = t->i - t->start;
+		while (t->start > 0 && id[t->start - 1] == id[t->i - 1])
+			td_slide_up(t);
+		t->corresponding = t->j > 0 && och[t->j - 1] ? t->i : n;
+		while (t->i < n && id[t->start] == id[t->i]) {
+			ch[t->start++] = false;
+			ch[t->i++] = true;
+			while (t->i < n && ch[t->i])
+				t->i++;
+			while (och[++t->j])
+				t->corresponding = t->i;
+		}
+	} while (len != t->i - t->start);
+	while (t->corresponding < t->i)
+		td_slide_up(t);
+}
+
+static void td_shift(struct td_side *s, const struct td_side *o)
+{
+	struct td_slide t = { .s = s, .o = o };
+
+	for (;;) {
+		while (t.i < s->n && !s->changed[t.i]) {
+			while (o->changed[t.j])
+				t.j++;
+			t.j++;
+			t.i++;
+		}
+		if (t.i == s->n)
+			break;
+		t.start = t.i;
+		while (t.i < s->n && s->changed[t.i])
+			t.i++;
+		while (o->changed[t.j])
+			t.j++;
+		td_slide_run(&t);
+	}
+}
+
 /* ---- hunks ------------------------------------------------------------- */
 
-static int td_line_out(struct kh_buf *out, char tag, const struct td_line *l)
+static int td_line_out(struct kh_buf *out, char tag,
+		       const struct kh_textdiff_line *l)
 {
 	int ret = kh_buf_append(out, &tag, 1);
 
@@ -284,10 +372,10 @@ static int td_range(struct kh_buf *out, char tag, size_t start, size_t len)
 }
 
 /* Print the hunk made of changes @ch[0..nr). */
-static int td_hunk(struct td_ctx *c, const struct td_change *ch, size_t nr,
-		   size_t context, struct kh_buf *out)
+static int td_hunk(struct td_ctx *c, const struct kh_textdiff_change *ch,
+		   size_t nr, size_t context, struct kh_buf *out)
 {
-	const struct td_change *last = &ch[nr - 1];
+	const struct kh_textdiff_change *last = &ch[nr - 1];
 	size_t lead = ch->a < context ? ch->a : context;
 	size_t a0 = ch->a - lead, b0 = ch->b - lead;
 	size_t a1 = last->a + last->alen, b1 = last->b + last->blen, i, j, k;
@@ -314,10 +402,11 @@ static int td_hunk(struct td_ctx *c, const struct td_change *ch, size_t nr,
 	return ret;
 }
 
-static int td_changes(struct td_ctx *c, struct td_change **out, size_t *nr)
+static int td_changes(struct td_ctx *c, struct kh_textdiff_change **out,
+		      size_t *nr)
 {
 	size_t i = 0, j = 0, n = 0, cap = 0;
-	struct td_change *ch = NULL;
+	struct kh_textdiff_change *ch = NULL;
 
 	while (i < c->a.n || j < c->b.n) {
 		if ((i >= c->a.n || !c->a.changed[i]) &&
@@ -347,7 +436,7 @@ static int td_changes(struct td_ctx *c, struct td_change **out, size_t *nr)
 static int td_output(struct td_ctx *c, const char *aname, const char *bname,
 		     size_t context, struct kh_buf *out)
 {
-	struct td_change *ch;
+	struct kh_textdiff_change *ch;
 	size_t nr, i, first;
 	int ret;
 
@@ -387,35 +476,74 @@ static long td_isqrt(long v)
 	return r;
 }
 
+/* Split, number and compare: the marks of @c say which lines changed. */
+static int td_run(struct td_ctx *c, const char *a, size_t alen, const char *b,
+		  size_t blen)
+{
+	size_t nv;
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	ret = td_split(a, alen, &c->a);
+	if (!ret)
+		ret = td_split(b, blen, &c->b);
+	if (!ret)
+		ret = td_number(c);
+	if (ret)
+		return ret;
+	nv = c->a.n + c->b.n + 4;
+	c->vf = calloc(nv, sizeof(*c->vf));
+	c->vb = calloc(nv, sizeof(*c->vb));
+	if (!c->vf || !c->vb)
+		return -ENOMEM;
+	c->max_cost = td_isqrt((long)(c->a.n + c->b.n)) * 4;
+	if (c->max_cost < 1024)
+		c->max_cost = 1024;
+	td_compare(c, 0, c->a.n, 0, c->b.n);
+	td_shift(&c->a, &c->b);
+	td_shift(&c->b, &c->a);
+	return 0;
+}
+
 int kh_textdiff_unified(const char *a, size_t alen, const char *b, size_t blen,
 			const char *aname, const char *bname,
 			unsigned int context, struct kh_buf *out)
 {
 	struct td_ctx c;
-	size_t nv;
 	int ret;
 
-	memset(&c, 0, sizeof(c));
-	ret = td_split(a, alen, &c.a);
+	ret = td_run(&c, a, alen, b, blen);
 	if (!ret)
-		ret = td_split(b, blen, &c.b);
-	if (!ret)
-		ret = td_number(&c);
-	if (ret)
-		goto out_release;
-	nv = c.a.n + c.b.n + 4;
-	c.vf = calloc(nv, sizeof(*c.vf));
-	c.vb = calloc(nv, sizeof(*c.vb));
-	if (!c.vf || !c.vb) {
-		ret = -ENOMEM;
-		goto out_release;
-	}
-	c.max_cost = td_isqrt((long)(c.a.n + c.b.n)) * 4;
-	if (c.max_cost < 1024)
-		c.max_cost = 1024;
-	td_compare(&c, 0, c.a.n, 0, c.b.n);
-	ret = td_output(&c, aname, bname, context, out);
-out_release:
+		ret = td_output(&c, aname, bname, context, out);
 	td_release(&c);
 	return ret;
+}
+
+int kh_textdiff_script(const char *a, size_t alen, const char *b, size_t blen,
+		       struct kh_textdiff_script *s)
+{
+	struct td_ctx c;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	ret = td_run(&c, a, alen, b, blen);
+	if (!ret)
+		ret = td_changes(&c, &s->ch, &s->nr);
+	if (!ret) {
+		s->a = c.a.lines;
+		s->na = c.a.n;
+		s->b = c.b.lines;
+		s->nb = c.b.n;
+		c.a.lines = c.b.lines = NULL;
+	}
+	td_release(&c);
+	return ret;
+}
+
+void kh_textdiff_script_release(struct kh_textdiff_script *s)
+{
+	free(s->a);
+	free(s->b);
+	free(s->ch);
+	memset(s, 0, sizeof(*s));
 }

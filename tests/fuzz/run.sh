@@ -35,7 +35,7 @@ for name in "$@"; do
 	# stats more files, a timestamp is one line.
 	case $name in
 	timestamp) max_len=256 ;;
-	depfile|listfile) max_len=4096 ;;
+	depfile|listfile|driftmap) max_len=4096 ;;
 	strip|scan) max_len=65536 ;;
 	*) max_len=1048576 ;;
 	esac
