@@ -13,8 +13,9 @@
 # finds it there); "absent" runs with a PATH that has no kheaders, and the
 # build must fall back to the stock gen_kheaders.sh.  Each cell builds only
 # what the integration owns, after `prepare`: the archive and the kheaders
-# objects (kernel/kheaders.o, or the module kernel/kheaders.ko, with
-# KBUILD_MODPOST_WARN=1 since there is no vmlinux to resolve against).  A cell
+# objects (kernel/kheaders.o, and the module kernel/kheaders.ko unless
+# MODVERSIONS, with KBUILD_MODPOST_WARN=1 since there is no vmlinux to
+# resolve against).  A cell
 # passes when make succeeds, the producer is the one expected (make's line
 # names it), the object holds an archive with include/linux/kconfig.h, and
 # its warnings are the stock tree's: when the cell shows any, or fails, the
@@ -191,13 +192,18 @@ configure() {
 # (there is no vmlinux); kernels from 6.6 make that an error unless told.
 modpost_warn=KBUILD_MODPOST_WARN=1
 
-# targets IKH [stock]: what the cell builds.  A built-in composite object
-# has no single-target rule (its parts go into kernel/built-in.a), so =y
-# builds the parts: the integration's two, or the stock kheaders.o.
+# targets IKH OBJ [stock]: what the cell builds.  A built-in composite
+# object has no single-target rule (its parts go into kernel/built-in.a),
+# so =y builds the parts: the integration's two, or the stock kheaders.o.
+# =m links the module's object, and the module itself unless the
+# configuration has MODVERSIONS: its last step needs vmlinux's symbol
+# versions (from 6.13, EXTENDED_MODVERSIONS writes C that does not compile
+# without them, in the stock tree too).
 targets() {
 	if [ "$1" = m ]; then
-		echo kernel/kheaders.ko
-	elif [ "${2:-}" = stock ]; then
+		echo kernel/kheaders.o
+		grep -qx CONFIG_MODVERSIONS=y "$2/.config" || echo kernel/kheaders.ko
+	elif [ "${3:-}" = stock ]; then
 		echo kernel/kheaders.o
 	else
 		echo kernel/kheaders_sysfs.o kernel/kheaders_data.o
@@ -225,7 +231,7 @@ stock_build() {
 	: > "$log"
 	if kmake "$src" "$sobj" "$clean_path" olddefconfig >> "$log" 2>&1 &&
 	   grep -qx "CONFIG_IKHEADERS=$ikh" "$sobj/.config" &&
-	   kmake "$src" "$sobj" "$clean_path" -j"$jobs" $modpost_warn $(targets "$ikh" stock) >> "$log" 2>&1; then
+	   kmake "$src" "$sobj" "$clean_path" -j"$jobs" $modpost_warn $(targets "$ikh" "$sobj" stock) >> "$log" 2>&1; then
 		echo ok
 	else
 		echo fail
@@ -267,7 +273,7 @@ run_cell() {
 		if [ "$got" != "$want" ]; then
 			detail="CONFIG_KHEADERS_VERSION=$got, want $want"
 		else
-			kmake "$src" "$obj" "$p" -j"$jobs" $modpost_warn $(targets "$ikh") >> "$log" 2>&1
+			kmake "$src" "$obj" "$p" -j"$jobs" $modpost_warn $(targets "$ikh" "$obj") >> "$log" 2>&1
 			rc=$?
 			detail=$(check_build "$obj" "$ikh" "$tool" "$log" "$rc")
 			[ -z "$detail" ] && res=pass
@@ -311,7 +317,8 @@ check_build() {
 			{ echo "no fallback line from make"; return; }
 	fi
 	o=$obj/kernel/kheaders_data.o
-	[ "$ikh" = m ] && o=$obj/kernel/kheaders.ko
+	[ "$ikh" = m ] && o=$obj/kernel/kheaders.o
+	[ "$ikh" = m ] && ! grep -qx CONFIG_MODVERSIONS=y "$obj/.config" && o=$obj/kernel/kheaders.ko
 	[ "$ikh" = m ] || [ -f "$obj/kernel/kheaders_sysfs.o" ] ||
 		{ echo "kernel/kheaders_sysfs.o missing"; return; }
 	[ -f "$o" ] || { echo "${o#$obj/} missing"; return; }
