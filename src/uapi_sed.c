@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * uapi_sed.c - the text steps of the kernel's scripts/headers_install.sh,
+ * written out in C with the semantics of GNU sed in the C locale: the
+ * SPDX check on the input, the six substitutions applied to each line
+ * (leftmost match first; with /g the search goes on after the text a match
+ * consumed, so "asm volatile" only becomes "__asm__ volatile", and "^" only
+ * matches at the start of the line), and the search for CONFIG_ words
+ * outside comments in the output, which replays the script's own comment
+ * remover: it knows no string literals, joins lines while a comment is
+ * open, and at the end of the input prints what is left.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "uapi.h"
+
+static bool sed_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static bool sed_alnum(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+static bool sed_word(unsigned char c)
+{
+	return sed_alnum(c) || c == '_';
+}
+
+static bool sed_at(const char *s, size_t n, size_t i, const char *w)
+{
+	size_t l = strlen(w);
+
+	return i <= n && n - i >= l && !memcmp(s + i, w, l);
+}
+
+/* The word of @words at @i, or NULL. */
+static const char *sed_one_of(const char *s, size_t n, size_t i,
+			      const char *const *words)
+{
+	for (; *words; words++)
+		if (sed_at(s, n, i, *words))
+			return *words;
+	return NULL;
+}
+
+/* s/([[:space:](])(__user|__force|__iomem)[[:space:]]/\1/g */
+static int sed_user(const char *s, size_t n, struct kh_buf *o)
+{
+	static const char *const words[] = {
+		"__user", "__force", "__iomem", NULL
+	};
+	const char *w;
+	size_t i = 0, e;
+
+	while (i < n) {
+		if ((sed_space(s[i]) || s[i] == '(') &&
+		    (w = sed_one_of(s, n, i + 1, words))) {
+			e = i + 1 + strlen(w);
+			if (e < n && sed_space(s[e])) {
+				if (kh_buf_append(o, s + i, 1))
+					return -ENOMEM;
+				i = e + 1;
+				continue;
+			}
+		}
+		if (kh_buf_append(o, s + i++, 1))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* s/__attribute_const__([[:space:]]|$)/\1/g */
+static int sed_attr_const(const char *s, size_t n, struct kh_buf *o)
+{
+	static const char w[] = "__attribute_const__";
+	size_t i = 0, e;
+
+	while (i < n) {
+		e = i + sizeof(w) - 1;
+		if (sed_at(s, n, i, w) && (e == n || sed_space(s[e]))) {
+			i = e;
+			continue;
+		}
+		if (kh_buf_append(o, s + i++, 1))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * s@^#include <linux/compiler.h>@@, or with compiler(|_types).h before
+ * 7.0 ('.' is any character).  Return: how many bytes it removes.
+ */
+static size_t sed_compiler(const struct kh_uapi_gen *gen, const char *s,
+			   size_t n)
+{
+	static const char head[] = "#include <linux/compiler";
+	size_t h = sizeof(head) - 1;
+
+	if (!sed_at(s, n, 0, head))
+		return 0;
+	if (n >= h + 3 && s[h + 1] == 'h' && s[h + 2] == '>')
+		return h + 3;
+	if (gen->drop_compiler_types && sed_at(s, n, h, "_types") &&
+	    n >= h + 9 && s[h + 7] == 'h' && s[h + 8] == '>')
+		return h + 9;
+	return 0;
+}
+
+/* s/(^|[^a-zA-Z0-9])__packed([^a-zA-Z0-9_]|$)/\1__attribute__((packed))\2/g */
+static int sed_packed(const char *s, size_t n, struct kh_buf *o)
+{
+	static const char w[] = "__packed";
+	size_t i = 0, at, e;
+
+	while (i < n) {
+		at = i ? i + 1 : (sed_at(s, n, 0, w) ? 0 : 1);
+		if ((at == 0 || !sed_alnum(s[i])) && sed_at(s, n, at, w)) {
+			e = at + sizeof(w) - 1;
+			if (e == n || !sed_word(s[e])) {
+				if (kh_buf_append(o, s + i, at - i) ||
+				    kh_buf_addstr(o, "__attribute__((packed))") ||
+				    kh_buf_append(o, s + e, e < n))
+					return -ENOMEM;
+				i = e + (e < n);
+				continue;
+			}
+		}
+		if (kh_buf_append(o, s + i++, 1))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* s/(^|[[:space:](])(inline|asm|volatile)([[:space:](]|$)/\1__\2__\3/g */
+static int sed_keywords(const char *s, size_t n, struct kh_buf *o)
+{
+	static const char *const words[] = {
+		"inline", "asm", "volatile", NULL
+	};
+	const char *w;
+	size_t i = 0, at, e;
+
+	while (i < n) {
+		if (sed_space(s[i]) || s[i] == '(')
+			at = i + 1;
+		else
+			at = i ? n + 1 : 0;
+		w = at <= n ? sed_one_of(s, n, at, words) : NULL;
+		if (w) {
+			e = at + strlen(w);
+			if (e == n || sed_space(s[e]) || s[e] == '(') {
+				if (kh_buf_append(o, s + i, at - i) ||
+				    kh_buf_addf(o, "__%s__", w) ||
+				    kh_buf_append(o, s + e, e < n))
+					return -ENOMEM;
+				i = e + (e < n);
+				continue;
+			}
+		}
+		if (kh_buf_append(o, s + i++, 1))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* s@#(ifndef|define|endif[[:space:]]*\/[*])[[:space:]]*_UAPI@#\1 @ */
+static int sed_guard(const char *s, size_t n, struct kh_buf *o)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] != '#')
+			continue;
+		j = i + 1;
+		if (sed_at(s, n, j, "ifndef") || sed_at(s, n, j, "define")) {
+			j += 6;
+		} else if (sed_at(s, n, j, "endif")) {
+			for (j += 5; j < n && sed_space(s[j]); j++)
+				;
+			if (!sed_at(s, n, j, "/*"))
+				continue;
+			j += 2;
+		} else {
+			continue;
+		}
+		for (k = j; k < n && sed_space(s[k]); k++)
+			;
+		if (!sed_at(s, n, k, "_UAPI"))
+			continue;
+		if (kh_buf_append(o, s, j) || kh_buf_addstr(o, " ") ||
+		    kh_buf_append(o, s + k + 5, n - k - 5))
+			return -ENOMEM;
+		return 0;
+	}
+	return kh_buf_append(o, s, n);
+}
+
+/* The six expressions on one line (no newline), appended to @out. */
+static int sed_line(const struct kh_uapi_gen *gen, const char *s, size_t n,
+		    struct kh_buf *a, struct kh_buf *b, struct kh_buf *out)
+{
+	size_t cut;
+
+	kh_buf_setlen(a, 0);
+	kh_buf_setlen(b, 0);
+	if (sed_user(s, n, a))
+		return -ENOMEM;
+	if (sed_attr_const((char *)a->data, a->len, b))
+		return -ENOMEM;
+	cut = sed_compiler(gen, (char *)b->data, b->len);
+	kh_buf_setlen(a, 0);
+	if (sed_packed((char *)b->data + cut, b->len - cut, a))
+		return -ENOMEM;
+	kh_buf_setlen(b, 0);
+	if (sed_keywords((char *)a->data, a->len, b))
+		return -ENOMEM;
+	return sed_guard((char *)b->data, b->len, out);
+}
+
+int kh_uapi_sed(const struct kh_uapi_gen *gen, const char *in, size_t len,
+		struct kh_buf *out)
+{
+	struct kh_buf a, b;
+	const char *nl;
+	size_t pos = 0, n;
+	int ret = 0;
+
+	kh_buf_init(&a);
+	kh_buf_init(&b);
+	if (kh_buf_reserve(&a, 256) || kh_buf_reserve(&b, 256)) {
+		ret = -ENOMEM;
+		goto out_release;
+	}
+	while (pos < len && !ret) {
+		nl = memchr(in + pos, '\n', len - pos);
+		n = nl ? (size_t)(nl - in) - pos : len - pos;
+		ret = sed_line(gen, in + pos, n, &a, &b, out);
+		if (!ret && nl)
+			ret = kh_buf_append(out, "\n", 1);
+		pos += n + !!nl;
+	}
+out_release:
+	kh_buf_release(&a);
+	kh_buf_release(&b);
+	return ret;
+}
+
+static const char *sed_find(const char *s, size_t n, const char *w)
+{
+	return memmem(s, n, w, strlen(w));
+}
+
+bool kh_uapi_spdx_ok(const char *in, size_t len)
+{
+	static const char tag[] = "SPDX-License-Identifier:";
+	const char *line = in, *end = in + len, *nl, *t;
+	size_t n;
+
+	for (; line < end; line = nl ? nl + 1 : end) {
+		nl = memchr(line, '\n', end - line);
+		n = (nl ? nl : end) - line;
+		t = sed_find(line, n, tag);
+		if (!t)
+			continue;
+		t += sizeof(tag) - 1;
+		if (sed_find(t, line + n - t, "GPL-") &&
+		    !sed_find(line, n, "WITH Linux-syscall-note"))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The CONFIG_ search: a pattern space (@ps from @start to its end) fed
+ * line by line from @in.
+ */
+struct sed_config {
+	const char *in;
+	size_t len;
+	size_t pos;
+	struct kh_buf ps;
+	size_t start;
+};
+
+static bool cfg_read(struct sed_config *c, const char **line, size_t *n)
+{
+	const char *nl;
+
+	if (c->pos >= c->len)
+		return false;
+	*line = c->in + c->pos;
+	nl = memchr(*line, '\n', c->len - c->pos);
+	*n = nl ? (size_t)(nl - *line) : c->len - c->pos;
+	c->pos += *n + !!nl;
+	return true;
+}
+
+/* Replace @n bytes at @at of the pattern space with @len bytes of @with. */
+static void cfg_replace(struct sed_config *c, size_t at, size_t n,
+			const char *with, size_t len)
+{
+	char *s = (char *)c->ps.data;
+
+	memmove(s + at + len, s + at + n, c->ps.len - at - n);
+	memcpy(s + at, with, len);
+	kh_buf_setlen(&c->ps, c->ps.len - n + len);
+}
+
+/* s:/\*[^*][^*]*:/\*: */
+static bool cfg_open_run(struct sed_config *c)
+{
+	const char *s = (char *)c->ps.data;
+	size_t i, j, end = c->ps.len;
+
+	for (i = c->start; i + 2 < end; i++) {
+		if (s[i] != '/' || s[i + 1] != '*' || s[i + 2] == '*')
+			continue;
+		for (j = i + 3; j < end && s[j] != '*'; j++)
+			;
+		cfg_replace(c, i, j - i, "/*", 2);
+		return true;
+	}
+	return false;
+}
+
+/* s:/\*\*\**\([^/]\):/\*\1: */
+static bool cfg_stars(struct sed_config *c)
+{
+	const char *s = (char *)c->ps.data;
+	size_t i, k, end = c->ps.len;
+	char with[3] = "/*";
+
+	for (i = c->start; i + 2 < end; i++) {
+		if (s[i] != '/' || s[i + 1] != '*' || s[i + 2] != '*')
+			continue;
+		for (k = i + 3; k < end && s[k] == '*'; k++)
+			;
+		if (k < end && s[k] != '/') {
+			with[2] = s[k];
+			cfg_replace(c, i, k + 1 - i, with, 3);
+			return true;
+		}
+		if (k > i + 3) {
+			with[2] = '*';
+			cfg_replace(c, i, k - i, with, 3);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* s:/\*\*\/: : */
+static bool cfg_empty(struct sed_config *c)
+{
+	const char *s = (char *)c->ps.data + c->start;
+	const char *m = memmem(s, c->ps.len - c->start, "/**/", 4);
+
+	if (!m)
+		return false;
+	cfg_replace(c, m - (char *)c->ps.data, 4, " ", 1);
+	return true;
+}
+
+/* Drop the leading run of word (or of other) characters. */
+static bool cfg_strip(struct sed_config *c, bool word)
+{
+	const char *s = (char *)c->ps.data;
+	size_t i = c->start;
+
+	while (i < c->ps.len && sed_word(s[i]) == word)
+		i++;
+	if (i == c->start)
+		return false;
+	c->start = i;
+	return true;
+}
+
+static void cfg_word(const char *s, size_t n, char *word, size_t size)
+{
+	if (n >= size)
+		n = size - 1;
+	memcpy(word, s, n);
+	word[n] = '\0';
+}
+
+static bool cfg_excused(const struct kh_uapi_gen *gen, const char *path,
+			const char *word)
+{
+	const char *const *ig;
+	size_t lp = strlen(path), lw = strlen(word), li;
+
+	for (ig = gen->leak_ignores; ig && *ig; ig++) {
+		li = strlen(*ig);
+		/* "$INFILE:$c" ends with the entry */
+		if (li > lp + 1 + lw || li < lw + 1)
+			continue;
+		if (!strcmp(*ig + li - lw, word) && (*ig)[li - lw - 1] == ':' &&
+		    !memcmp(path + lp - (li - lw - 1), *ig, li - lw - 1))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * One cycle from :comment with the pattern space set.  Return: 1 when a
+ * word was found (in @word), 0 for the next line, 2 at the end of the
+ * input, -ENOMEM.
+ */
+static int cfg_cycle(struct sed_config *c, const struct kh_uapi_gen *gen,
+		     const char *path, char *word, size_t size)
+{
+	const char *s, *line;
+	size_t n;
+
+	for (;;) {
+		if (cfg_open_run(c) | cfg_stars(c) || cfg_empty(c))
+			continue;
+		s = (char *)c->ps.data + c->start;
+		if (!memmem(s, c->ps.len - c->start, "/*", 2))
+			break;
+		if (!cfg_read(c, &line, &n)) {
+			/* GNU sed's N at the end prints the pattern space:
+			 * its first word is what the shell loop sees */
+			n = c->ps.len - c->start;
+			while (n && sed_space(*s))
+				s++, n--;
+			for (n = 0; s + n < (char *)c->ps.data + c->ps.len &&
+			     !sed_space(s[n]); n++)
+				;
+			cfg_word(s, n, word, size);
+			return n ? 1 : 2;
+		}
+		if (kh_buf_append(&c->ps, "\n", 1) ||
+		    kh_buf_append(&c->ps, line, n))
+			return -ENOMEM;
+	}
+	for (;;) {
+		s = (char *)c->ps.data + c->start;
+		if (sed_at(s, c->ps.len - c->start, 0, "CONFIG_")) {
+			for (n = 7; c->start + n < c->ps.len && sed_word(s[n]);
+			     n++)
+				;
+			c->start += n;
+			cfg_word(s, n, word, size);
+			if (!cfg_excused(gen, path, word))
+				return 1;
+			return 3;	/* the rest, from :comment again */
+		}
+		if (!(cfg_strip(c, true) | cfg_strip(c, false)))
+			return 0;
+	}
+}
+
+int kh_uapi_config_leak(const struct kh_uapi_gen *gen, const char *path,
+			const char *in, size_t len, char *word, size_t size)
+{
+	struct sed_config c = { .in = in, .len = len };
+	const char *line;
+	size_t n;
+	int r = 0;
+
+	kh_buf_init(&c.ps);
+	if (kh_buf_reserve(&c.ps, 256))
+		return -ENOMEM;
+	while (r != 1 && r != 2 && cfg_read(&c, &line, &n)) {
+		kh_buf_setlen(&c.ps, 0);
+		c.start = 0;
+		if (kh_buf_append(&c.ps, line, n)) {
+			r = -ENOMEM;
+			break;
+		}
+		do {
+			r = cfg_cycle(&c, gen, path, word, size);
+		} while (r == 3);
+	}
+	kh_buf_release(&c.ps);
+	if (r == 1 && !cfg_excused(gen, path, word))
+		return 1;
+	return r < 0 ? r : 0;
+}
