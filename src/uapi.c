@@ -44,18 +44,20 @@ int kh_uapi_header(unsigned int version_code, const char *path,
 		return kh_err(err, EINVAL,
 			      "Linux %u.%u is not a generation kheaders knows",
 			      version_code >> 16, (version_code >> 8) & 0xff);
-	if (!kh_uapi_spdx_ok(in, len))
+	if (len && !kh_uapi_spdx_ok(in, len))
 		return kh_err_at(err, EINVAL, path,
 				 "'%s': missing \"WITH Linux-syscall-note\" for SPDX-License-Identifier",
 				 path);
 	kh_buf_init(&mid);
-	ret = kh_uapi_sed(gen, in, len, &mid);
+	if (kh_buf_reserve(out, 0) || kh_buf_reserve(&mid, len))
+		ret = -ENOMEM;
+	else
+		ret = kh_uapi_sed(gen, in ? in : "", len, &mid);
 	if (ret) {
 		kh_err(err, ENOMEM, "'%s': out of memory", path);
 		goto out_release;
 	}
-	ret = kh_uapi_unifdef(mid.data ? (char *)mid.data : "", mid.len,
-			      path, out, err);
+	ret = kh_uapi_unifdef((char *)mid.data, mid.len, path, out, err);
 	if (ret)
 		goto out_release;
 	ret = kh_uapi_config_leak(gen, path, (char *)out->data + start,
