@@ -218,6 +218,14 @@ check-e2e:
 		echo "e2e 0 0 1" >> $(if $(KH_RESULTS),$(KH_RESULTS),/dev/null); \
 	fi
 
+# Not part of `check`: `kheaders uapi` against `make headers_install` for
+# every architecture of the 6.1, 6.12 and 7.2 trees (check-corpus takes x86,
+# arm64 and riscv); the oracles are cached in ~/.cache/kheaders/uapi-oracle.
+.PHONY: uapi-all
+uapi-all: $(KHEADERS)
+	@KHEADERS=$(abspath $(KHEADERS)) B=$(abspath $(B)) \
+		bash tests/corpus/uapi_trees.sh --all
+
 # Not part of `check`: minutes of CPU on the real corpus (RUNS=3 rounds).
 bench: $(KHEADERS)
 	@bench/run.sh $(abspath $(KHEADERS))
