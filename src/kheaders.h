@@ -1164,6 +1164,9 @@ struct kh_uapi_opts {
  * @srcarch: the architecture whose headers were installed
  * @nr_headers: headers installed (or transformed without error)
  * @nr_failed: headers that failed (with @keep_going)
+ * @bad_input: the failure is the input's: a tree that cannot be read, no
+ *	generated headers, an unknown generation, a bad architecture (not a
+ *	header that fails its checks, nor the output)
  */
 struct kh_uapi_result {
 	unsigned int version_code;
@@ -1171,6 +1174,7 @@ struct kh_uapi_result {
 	char srcarch[32];
 	size_t nr_headers;
 	size_t nr_failed;
+	bool bad_input;
 };
 
 KH_EXPORT void kh_uapi_opts_init(struct kh_uapi_opts *opts);

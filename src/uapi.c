@@ -672,10 +672,11 @@ int kh_uapi(const struct kh_uapi_opts *opts, struct kh_uapi_result *res,
 	for (i = 0; i < ARRAY_SIZE(c.roots); i++)
 		c.roots[i].fd = -1;
 	ret = uapi_check_opts(opts, err);
-	if (ret)
-		return ret;
-	c.arch = kh_srcarch(opts->arch);
-	ret = uapi_open_trees(&c);
+	if (!ret) {
+		c.arch = kh_srcarch(opts->arch);
+		ret = uapi_open_trees(&c);
+	}
+	res->bad_input = ret;
 	if (!ret)
 		ret = uapi_open_out(&c);
 	if (!ret) {
@@ -684,6 +685,7 @@ int kh_uapi(const struct kh_uapi_opts *opts, struct kh_uapi_result *res,
 			 c.gen->name);
 		snprintf(res->srcarch, sizeof(res->srcarch), "%s", c.arch);
 		ret = uapi_collect(&c);
+		res->bad_input = ret;
 	}
 	if (!ret) {
 		uapi_select(&c);

@@ -156,11 +156,14 @@ static void uapi_report(void *ctx, const struct kh_error *err)
 	cli_fail(err);
 }
 
-static int uapi_fail(const struct kh_error *err)
+/* Exit 2 for input that cannot be used, 1 for headers or output. */
+static int uapi_fail(const struct kh_error *err,
+		     const struct kh_uapi_result *res)
 {
 	if (err->code == EEXIST)
 		return cli_error("%s (--force replaces it)", err->msg);
-	return cli_fail(err);
+	cli_fail(err);
+	return res->bad_input ? EXIT_USAGE : 1;
 }
 
 /* The archive, unpacked by prepare: both trees, and its architecture. */
@@ -168,11 +171,15 @@ static int uapi_prepare(struct uapi_args *a, struct kh_prepare_result *res)
 {
 	struct kh_error err;
 
-	if (kh_prepare(&a->prep, res, &err))
-		return cli_fail(&err);
-	if (!res->arch)
-		return cli_error("'%s' (from '%s') holds no arch/*/include",
-				 res->dir, res->source);
+	if (kh_prepare(&a->prep, res, &err)) {
+		cli_fail(&err);
+		return EXIT_USAGE;
+	}
+	if (!res->arch) {
+		cli_error("'%s' (from '%s') holds no arch/*/include",
+			  res->dir, res->source);
+		return EXIT_USAGE;
+	}
 	a->opts.srctree = res->dir;
 	a->opts.arch = res->arch;
 	if (a->verbose)
@@ -204,7 +211,7 @@ int cmd_uapi(int argc, char **argv)
 			goto out_release;
 	}
 	a.opts.error = uapi_report;
-	ret = kh_uapi(&a.opts, &res, &err) ? uapi_fail(&err) : 0;
+	ret = kh_uapi(&a.opts, &res, &err) ? uapi_fail(&err, &res) : 0;
 	if (!ret && a.verbose)
 		fprintf(stderr,
 			"kheaders: installed %zu headers of Linux %u.%u.%u (%s rules, %s) in '%s/include'\n",
