@@ -55,41 +55,42 @@ static int sed_user(const char *s, size_t n, struct kh_buf *o)
 		"__user", "__force", "__iomem", NULL
 	};
 	const char *w;
-	size_t i = 0, e;
+	size_t i, e, from = 0;
 
-	while (i < n) {
-		if ((sed_space(s[i]) || s[i] == '(') &&
-		    (w = sed_one_of(s, n, i + 1, words))) {
-			e = i + 1 + strlen(w);
-			if (e < n && sed_space(s[e])) {
-				if (kh_buf_append(o, s + i, 1))
-					return -ENOMEM;
-				i = e + 1;
-				continue;
-			}
+	for (i = 0; i + 1 < n; i++) {
+		if (s[i + 1] != '_' || !(sed_space(s[i]) || s[i] == '('))
+			continue;
+		w = sed_one_of(s, n, i + 1, words);
+		if (!w)
+			continue;
+		e = i + 1 + strlen(w);
+		if (e < n && sed_space(s[e])) {
+			if (kh_buf_append(o, s + from, i + 1 - from))
+				return -ENOMEM;
+			from = e + 1;
+			i = e;
 		}
-		if (kh_buf_append(o, s + i++, 1))
-			return -ENOMEM;
 	}
-	return 0;
+	return kh_buf_append(o, s + from, n - from);
 }
 
 /* s/__attribute_const__([[:space:]]|$)/\1/g */
 static int sed_attr_const(const char *s, size_t n, struct kh_buf *o)
 {
 	static const char w[] = "__attribute_const__";
-	size_t i = 0, e;
+	size_t i, e, from = 0;
 
-	while (i < n) {
+	for (i = 0; i < n; i++) {
 		e = i + sizeof(w) - 1;
-		if (sed_at(s, n, i, w) && (e == n || sed_space(s[e]))) {
-			i = e;
+		if (s[i] != '_' || !sed_at(s, n, i, w) ||
+		    (e != n && !sed_space(s[e])))
 			continue;
-		}
-		if (kh_buf_append(o, s + i++, 1))
+		if (kh_buf_append(o, s + from, i - from))
 			return -ENOMEM;
+		from = e;
+		i = e;	/* the blank after it is kept, and not matched again */
 	}
-	return 0;
+	return kh_buf_append(o, s + from, n - from);
 }
 
 /*
@@ -116,25 +117,24 @@ static size_t sed_compiler(const struct kh_uapi_gen *gen, const char *s,
 static int sed_packed(const char *s, size_t n, struct kh_buf *o)
 {
 	static const char w[] = "__packed";
-	size_t i = 0, at, e;
+	size_t i, at, e, from = 0;
 
-	while (i < n) {
-		at = i ? i + 1 : (sed_at(s, n, 0, w) ? 0 : 1);
-		if ((at == 0 || !sed_alnum(s[i])) && sed_at(s, n, at, w)) {
-			e = at + sizeof(w) - 1;
-			if (e == n || !sed_word(s[e])) {
-				if (kh_buf_append(o, s + i, at - i) ||
-				    kh_buf_addstr(o, "__attribute__((packed))") ||
-				    kh_buf_append(o, s + e, e < n))
-					return -ENOMEM;
-				i = e + (e < n);
-				continue;
-			}
-		}
-		if (kh_buf_append(o, s + i++, 1))
+	for (i = 0; i < n; i++) {
+		/* "^" only where the line starts, else one character before */
+		at = i == 0 && s[0] == '_' && sed_at(s, n, 0, w) ? 0 : i + 1;
+		if (at >= n || s[at] != '_' || (at && sed_alnum(s[i])) ||
+		    !sed_at(s, n, at, w))
+			continue;
+		e = at + sizeof(w) - 1;
+		if (e < n && sed_word(s[e]))
+			continue;
+		if (kh_buf_append(o, s + from, at - from) ||
+		    kh_buf_addstr(o, "__attribute__((packed))"))
 			return -ENOMEM;
+		from = e;
+		i = e;	/* the character after it is consumed by the match */
 	}
-	return 0;
+	return kh_buf_append(o, s + from, n - from);
 }
 
 /* s/(^|[[:space:](])(inline|asm|volatile)([[:space:](]|$)/\1__\2__\3/g */
@@ -144,29 +144,30 @@ static int sed_keywords(const char *s, size_t n, struct kh_buf *o)
 		"inline", "asm", "volatile", NULL
 	};
 	const char *w;
-	size_t i = 0, at, e;
+	size_t i, at, e, from = 0;
 
-	while (i < n) {
+	for (i = 0; i < n; i++) {
 		if (sed_space(s[i]) || s[i] == '(')
 			at = i + 1;
+		else if (i == 0)
+			at = 0;
 		else
-			at = i ? n + 1 : 0;
-		w = at <= n ? sed_one_of(s, n, at, words) : NULL;
-		if (w) {
-			e = at + strlen(w);
-			if (e == n || sed_space(s[e]) || s[e] == '(') {
-				if (kh_buf_append(o, s + i, at - i) ||
-				    kh_buf_addf(o, "__%s__", w) ||
-				    kh_buf_append(o, s + e, e < n))
-					return -ENOMEM;
-				i = e + (e < n);
-				continue;
-			}
-		}
-		if (kh_buf_append(o, s + i++, 1))
+			continue;
+		if (at >= n || (s[at] != 'i' && s[at] != 'a' && s[at] != 'v'))
+			continue;
+		w = sed_one_of(s, n, at, words);
+		if (!w)
+			continue;
+		e = at + strlen(w);
+		if (e < n && !sed_space(s[e]) && s[e] != '(')
+			continue;
+		if (kh_buf_append(o, s + from, at - from) ||
+		    kh_buf_addf(o, "__%s__", w))
 			return -ENOMEM;
+		from = e;
+		i = e;	/* the character after it is consumed by the match */
 	}
-	return 0;
+	return kh_buf_append(o, s + from, n - from);
 }
 
 /* s@#(ifndef|define|endif[[:space:]]*\/[*])[[:space:]]*_UAPI@#\1 @ */
@@ -416,10 +417,14 @@ static int cfg_cycle(struct sed_config *c, const struct kh_uapi_gen *gen,
 		     const char *path, char *word, size_t size)
 {
 	const char *s, *line;
+	bool opened, starred, stripped;
 	size_t n;
 
 	for (;;) {
-		if (cfg_open_run(c) | cfg_stars(c) || cfg_empty(c))
+		/* both substitutions run before "t comment" looks */
+		opened = cfg_open_run(c);
+		starred = cfg_stars(c);
+		if (opened || starred || cfg_empty(c))
 			continue;
 		s = (char *)c->ps.data + c->start;
 		if (!memmem(s, c->ps.len - c->start, "/*", 2))
@@ -452,7 +457,8 @@ static int cfg_cycle(struct sed_config *c, const struct kh_uapi_gen *gen,
 				return 1;
 			return 3;	/* the rest, from :comment again */
 		}
-		if (!(cfg_strip(c, true) | cfg_strip(c, false)))
+		stripped = cfg_strip(c, true);
+		if (!cfg_strip(c, false) && !stripped)
 			return 0;
 	}
 }
@@ -469,6 +475,9 @@ int kh_uapi_config_leak(const struct kh_uapi_gen *gen, const char *path,
 	if (kh_buf_reserve(&c.ps, 256))
 		return -ENOMEM;
 	while (r != 1 && r != 2 && cfg_read(&c, &line, &n)) {
+		/* nothing to print and no comment to join: next line */
+		if (!memmem(line, n, "CONFIG_", 7) && !memmem(line, n, "/*", 2))
+			continue;
 		kh_buf_setlen(&c.ps, 0);
 		c.start = 0;
 		if (kh_buf_append(&c.ps, line, n)) {

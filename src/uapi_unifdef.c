@@ -201,7 +201,8 @@ static bool uf_digit(unsigned char c)
 /* fgets(@dst, @n) on the input, glibc's way (n == 1 reads nothing). */
 static bool uf_gets(struct uf *u, char *dst, size_t n)
 {
-	size_t i = 0;
+	const char *nl;
+	size_t take;
 
 	if (n == 1) {
 		dst[0] = '\0';
@@ -209,12 +210,15 @@ static bool uf_gets(struct uf *u, char *dst, size_t n)
 	}
 	if (u->pos >= u->len)
 		return false;
-	while (i + 1 < n && u->pos < u->len) {
-		dst[i] = u->in[u->pos++];
-		if (dst[i++] == '\n')
-			break;
-	}
-	dst[i] = '\0';
+	take = u->len - u->pos;
+	if (take > n - 1)
+		take = n - 1;
+	nl = memchr(u->in + u->pos, '\n', take);
+	if (nl)
+		take = nl - (u->in + u->pos) + 1;
+	memcpy(dst, u->in + u->pos, take);
+	dst[take] = '\0';
+	u->pos += take;
 	return true;
 }
 
@@ -242,34 +246,45 @@ static bool uf_at(const char *p, const char *s)
 /* Length of a line splice at @p (backslash, [CR] LF), or 0. */
 static size_t uf_splice(const char *p)
 {
-	if (uf_at(p, "\\\r\n"))
-		return 3;
-	return uf_at(p, "\\\n") ? 2 : 0;
+	if (p[0] != '\\')
+		return 0;
+	if (p[1] == '\n')
+		return 2;
+	return p[1] == '\r' && p[2] == '\n' ? 3 : 0;
 }
 
 /* One step of the lexer in code; returns NULL at a significant char. */
 static const char *uf_code_step(struct uf *u, const char *p)
 {
-	if (uf_at(p, "/\\\r\n") || uf_at(p, "/\\\n")) {
-		u->lex = UL_SLASH;
-		return p + (p[2] == '\r' ? 4 : 3);
-	}
-	if (uf_at(p, "/*") || uf_at(p, "//")) {
-		u->lex = p[1] == '*' ? UL_BLOCK : UL_LINE;
-		return p + 2;
-	}
-	if (*p == '\'' || *p == '"') {
+	size_t n;
+
+	switch (*p) {
+	case '/':
+		n = uf_splice(p + 1);
+		if (n) {
+			u->lex = UL_SLASH;
+			return p + 1 + n;
+		}
+		if (p[1] == '*' || p[1] == '/') {
+			u->lex = p[1] == '*' ? UL_BLOCK : UL_LINE;
+			return p + 2;
+		}
+		return NULL;
+	case '\'':
+	case '"':
 		u->lex = *p == '"' ? UL_STRING : UL_CHAR;
 		u->lpos = UP_DIRTY;
 		return p + 1;
-	}
-	if (*p == '\n') {
+	case '\n':
 		u->lpos = UP_START;
 		return p + 1;
-	}
-	if (*p == ' ' || *p == '\r' || *p == '\t')
+	case ' ':
+	case '\r':
+	case '\t':
 		return p + 1;
-	return NULL;
+	default:
+		return NULL;
+	}
 }
 
 static const char *uf_literal_step(struct uf *u, const char *p)
@@ -291,6 +306,8 @@ static const char *uf_literal_step(struct uf *u, const char *p)
 
 static const char *uf_comment_step(struct uf *u, const char *p)
 {
+	size_t n;
+
 	switch (u->lex) {
 	case UL_LINE:
 		if (*p == '\n') {
@@ -299,11 +316,14 @@ static const char *uf_comment_step(struct uf *u, const char *p)
 		}
 		return p + 1;
 	case UL_BLOCK:
-		if (uf_at(p, "*\\\r\n") || uf_at(p, "*\\\n")) {
+		if (*p != '*')
+			return p + 1;
+		n = uf_splice(p + 1);
+		if (n) {
 			u->lex = UL_STAR;
-			return p + (p[2] == '\r' ? 4 : 3);
+			return p + 1 + n;
 		}
-		if (uf_at(p, "*/")) {
+		if (p[1] == '/') {
 			u->lex = UL_CODE;
 			return p + 2;
 		}
