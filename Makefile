@@ -230,6 +230,11 @@ uapi-all: $(KHEADERS)
 bench: $(KHEADERS)
 	@bench/run.sh $(abspath $(KHEADERS))
 
+# Only the uapi row of `make bench` (bench/uapi.sh).
+.PHONY: bench-uapi
+bench-uapi: $(KHEADERS)
+	@bench/uapi.sh $(abspath $(KHEADERS))
+
 # Not part of `check`: the Debian packages (debian/) built, linted, built
 # again for reproducibility and installed, each in a fresh Debian 12 root
 # (as root, with mmdebstrap: scripts/deb-check.sh).

@@ -202,26 +202,80 @@ static int sed_guard(const char *s, size_t n, struct kh_buf *o)
 	return kh_buf_append(o, s, n);
 }
 
+/*
+ * What a line may need: "__" (__user, __force, __iomem,
+ * __attribute_const__, __packed), an i, a or v where a keyword may start,
+ * a '#'.  A pass with nothing to do is not run.
+ */
+#define SED_UNDERSCORES	1
+#define SED_KEYWORDS	2
+#define SED_HASH	4
+
+static unsigned int sed_needs(const char *s, size_t n)
+{
+	unsigned int need = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '_':
+			if (i + 1 < n && s[i + 1] == '_')
+				need |= SED_UNDERSCORES;
+			break;
+		case 'i':
+		case 'a':
+		case 'v':
+			if (!i || sed_space(s[i - 1]) || s[i - 1] == '(')
+				need |= SED_KEYWORDS;
+			break;
+		case '#':
+			need |= SED_HASH;
+			break;
+		}
+	}
+	return need;
+}
+
+typedef int (*sed_pass)(const char *s, size_t n, struct kh_buf *o);
+
+/* Run @pass from (*@s, *@n) into the free one of @a and @b. */
+static int sed_run(sed_pass pass, const char **s, size_t *n,
+		   struct kh_buf *a, struct kh_buf *b)
+{
+	const char *ad = (char *)a->data;
+	struct kh_buf *o = *s >= ad && *s <= ad + a->len ? b : a;
+
+	kh_buf_setlen(o, 0);
+	if (pass(*s, *n, o))
+		return -ENOMEM;
+	*s = (char *)o->data;
+	*n = o->len;
+	return 0;
+}
+
 /* The six expressions on one line (no newline), appended to @out. */
 static int sed_line(const struct kh_uapi_gen *gen, const char *s, size_t n,
 		    struct kh_buf *a, struct kh_buf *b, struct kh_buf *out)
 {
+	unsigned int need = sed_needs(s, n);
 	size_t cut;
 
-	kh_buf_setlen(a, 0);
-	kh_buf_setlen(b, 0);
-	if (sed_user(s, n, a))
+	if ((need & SED_UNDERSCORES) && sed_run(sed_user, &s, &n, a, b))
 		return -ENOMEM;
-	if (sed_attr_const((char *)a->data, a->len, b))
+	if ((need & SED_UNDERSCORES) && memmem(s, n, "__attribute_const__", 19) &&
+	    sed_run(sed_attr_const, &s, &n, a, b))
 		return -ENOMEM;
-	cut = sed_compiler(gen, (char *)b->data, b->len);
-	kh_buf_setlen(a, 0);
-	if (sed_packed((char *)b->data + cut, b->len - cut, a))
+	cut = need & SED_HASH ? sed_compiler(gen, s, n) : 0;
+	s += cut;
+	n -= cut;
+	if ((need & SED_UNDERSCORES) && memmem(s, n, "__packed", 8) &&
+	    sed_run(sed_packed, &s, &n, a, b))
 		return -ENOMEM;
-	kh_buf_setlen(b, 0);
-	if (sed_keywords((char *)a->data, a->len, b))
+	if ((need & SED_KEYWORDS) && sed_run(sed_keywords, &s, &n, a, b))
 		return -ENOMEM;
-	return sed_guard((char *)b->data, b->len, out);
+	if (need & SED_HASH)
+		return sed_guard(s, n, out);
+	return kh_buf_append(out, s, n);
 }
 
 int kh_uapi_sed(const struct kh_uapi_gen *gen, const char *in, size_t len,
@@ -260,19 +314,19 @@ static const char *sed_find(const char *s, size_t n, const char *w)
 bool kh_uapi_spdx_ok(const char *in, size_t len)
 {
 	static const char tag[] = "SPDX-License-Identifier:";
-	const char *line = in, *end = in + len, *nl, *t;
+	const char *end = in + len, *t = in, *line, *nl;
 	size_t n;
 
-	for (; line < end; line = nl ? nl + 1 : end) {
-		nl = memchr(line, '\n', end - line);
+	while ((t = sed_find(t, end - t, tag))) {
+		for (line = t; line > in && line[-1] != '\n'; line--)
+			;
+		nl = memchr(t, '\n', end - t);
 		n = (nl ? nl : end) - line;
-		t = sed_find(line, n, tag);
-		if (!t)
-			continue;
 		t += sizeof(tag) - 1;
 		if (sed_find(t, line + n - t, "GPL-") &&
 		    !sed_find(line, n, "WITH Linux-syscall-note"))
 			return false;
+		t = line + n;
 	}
 	return true;
 }
@@ -287,6 +341,8 @@ struct sed_config {
 	size_t pos;
 	struct kh_buf ps;
 	size_t start;
+	const char *next_word;		/* the next "CONFIG_", or NULL */
+	const char *next_comment;	/* the next comment opener, or NULL */
 };
 
 static bool cfg_read(struct sed_config *c, const char **line, size_t *n)
@@ -463,10 +519,44 @@ static int cfg_cycle(struct sed_config *c, const struct kh_uapi_gen *gen,
 	}
 }
 
+/* The next @w (CONFIG_ or a comment opener) from the read position on. */
+static const char *cfg_next(const struct sed_config *c, const char **cache,
+			    const char *w)
+{
+	const char *from = c->in + c->pos;
+
+	if (*cache && *cache < from)
+		*cache = memmem(from, c->len - c->pos, w, strlen(w));
+	return *cache;
+}
+
+/*
+ * Move the read position to the next line holding a CONFIG_ word or a
+ * comment: the script prints nothing for the others and joins none.
+ * Return: false when there is none.
+ */
+static bool cfg_skip(struct sed_config *c)
+{
+	const char *w = cfg_next(c, &c->next_word, "CONFIG_");
+	const char *m = cfg_next(c, &c->next_comment, "/*");
+	const char *at = !w || (m && m < w) ? m : w;
+
+	if (!at)
+		return false;
+	while (at > c->in + c->pos && at[-1] != '\n')
+		at--;
+	c->pos = at - c->in;
+	return true;
+}
+
 int kh_uapi_config_leak(const struct kh_uapi_gen *gen, const char *path,
 			const char *in, size_t len, char *word, size_t size)
 {
-	struct sed_config c = { .in = in, .len = len };
+	struct sed_config c = {
+		.in = in, .len = len,
+		.next_word = memmem(in, len, "CONFIG_", 7),
+		.next_comment = memmem(in, len, "/*", 2),
+	};
 	const char *line;
 	size_t n;
 	int r = 0;
@@ -474,10 +564,7 @@ int kh_uapi_config_leak(const struct kh_uapi_gen *gen, const char *path,
 	kh_buf_init(&c.ps);
 	if (kh_buf_reserve(&c.ps, 256))
 		return -ENOMEM;
-	while (r != 1 && r != 2 && cfg_read(&c, &line, &n)) {
-		/* nothing to print and no comment to join: next line */
-		if (!memmem(line, n, "CONFIG_", 7) && !memmem(line, n, "/*", 2))
-			continue;
+	while (r != 1 && r != 2 && cfg_skip(&c) && cfg_read(&c, &line, &n)) {
 		kh_buf_setlen(&c.ps, 0);
 		c.start = 0;
 		if (kh_buf_append(&c.ps, line, n)) {

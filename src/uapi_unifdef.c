@@ -368,6 +368,9 @@ static const char *uf_skip(struct uf *u, const char *p)
 			p = next;
 		} else if (u->lex == UL_CHAR || u->lex == UL_STRING) {
 			p = uf_literal_step(u, p);
+		} else if (u->lex == UL_BLOCK && *p != '*') {
+			next = strchr(p, '*');
+			p = next ? next : p + strlen(p);
 		} else {
 			p = uf_comment_step(u, p);
 		}
@@ -698,9 +701,13 @@ static enum uf_type uf_parse(struct uf *u, bool *dodgy)
 		if (u->lpos == UP_HASH)
 			p = uf_more(u, p);
 	}
+	/*
+	 * The rest of the line, one significant character after another:
+	 * only these characters can change the lexer's state in code.
+	 */
 	if (u->lpos == UP_DIRTY)
 		while (*p && !u->ret)
-			p = uf_skip(u, p + 1);
+			p = uf_skip(u, p + 1 + strcspn(p + 1, "/'\"\n\\"));
 	return t;
 }
 
