@@ -17,8 +17,10 @@ require cc python3 make
 
 CASES=${KH_UAPI_CASES:-300}
 B=${B:-$TOP/build}
+# A copy of the library: a rebuild meanwhile must not pull it away.
+cp "$B/libkheaders.so.0" "$T/" || { not_ok "copy $B/libkheaders.so.0"; exit 1; }
 cc -std=gnu11 -Wall -Wextra -Werror -I "$B/include" \
-	"$TOP/tools/uapi_header.c" "$B/libkheaders.so.0" -Wl,-rpath,"$B" \
+	"$TOP/tools/uapi_header.c" "$T/libkheaders.so.0" -Wl,-rpath,"$T" \
 	-o "$T/uapi_header" || { not_ok "build tools/uapi_header.c"; exit 1; }
 
 gen_cases() {	# DIR SEED SRC: write DIR/NNNN/<path> headers
