@@ -25,6 +25,7 @@
 #include "archtab.h"
 #include "dir.h"
 #include "error.h"
+#include "pool.h"
 #include "util.h"
 #include "uapi.h"
 
@@ -81,6 +82,15 @@ struct uapi_item {
 	int root;		/* index of the root it is read from */
 	bool pass2;		/* from arch/$SRCARCH/include */
 	bool bad_type;		/* not a file nor a link to one */
+	size_t dir;		/* index of its output directory */
+	struct kh_error *err;	/* how it failed (a worker's), or NULL */
+	bool fatal;		/* the failure ends the run even with keep_going */
+};
+
+/* An output directory, open below the private one. */
+struct uapi_dir {
+	char *rel;
+	int fd;
 };
 
 /* A directory headers are taken from. */
@@ -108,6 +118,8 @@ struct uapi_ctx {
 	int tmp_fd;
 	int dir_fd;			/* the directory of the last file */
 	char *dir_rel;			/* ... and its path below tmp */
+	struct uapi_dir *dirs;		/* every output directory */
+	size_t nr_dirs, alloc_dirs;
 	struct kh_error *err;
 };
 
@@ -475,21 +487,19 @@ static int uapi_chdir(struct uapi_ctx *c, const char *dir, size_t len)
 	return 0;
 }
 
-static int uapi_write(struct uapi_ctx *c, const char *rel,
-		      const struct kh_buf *data)
+/* Write @data as @rel's file in the open output directory @dfd. */
+static int uapi_write(const struct uapi_ctx *c, int dfd, const char *rel,
+		      const struct kh_buf *data, struct kh_error *e)
 {
 	const char *slash = strrchr(rel, '/');
 	size_t done = 0;
 	ssize_t n;
 	int fd, ret;
 
-	ret = uapi_chdir(c, rel, slash ? (size_t)(slash - rel) : 0);
-	if (ret)
-		return ret;
-	fd = openat(c->dir_fd, slash ? slash + 1 : rel,
+	fd = openat(dfd, slash ? slash + 1 : rel,
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return kh_err_sys(c->err, errno, "cannot create '%s/%s/%s'",
+		return kh_err_sys(e, errno, "cannot create '%s/%s/%s'",
 				  c->opts->out_dir, c->tmp, rel);
 	while (done < data->len) {
 		n = write(fd, data->data + done, data->len - done);
@@ -500,12 +510,49 @@ static int uapi_write(struct uapi_ctx *c, const char *rel,
 		done += n;
 	}
 	if (done < data->len || fchmod(fd, 0644) || close(fd)) {
-		ret = kh_err_sys(c->err, errno ? errno : EIO,
+		ret = kh_err_sys(e, errno ? errno : EIO,
 				 "cannot write '%s/%s/%s'", c->opts->out_dir,
 				 c->tmp, rel);
 		if (done < data->len)
 			close(fd);
 		return ret;
+	}
+	return 0;
+}
+
+/*
+ * Make every output directory (in name order, before any file is
+ * written, so the workers only create files) and give each item its own.
+ */
+static int uapi_make_dirs(struct uapi_ctx *c)
+{
+	struct uapi_item *it;
+	const char *slash;
+	size_t i, j, len;
+	int ret;
+
+	for (i = 0; i < c->nr_items; i++) {
+		it = &c->items[i];
+		slash = strrchr(it->rel, '/');
+		len = slash ? (size_t)(slash - it->rel) : 0;
+		for (j = c->nr_dirs; j-- > 0;)
+			if (strlen(c->dirs[j].rel) == len &&
+			    !memcmp(c->dirs[j].rel, it->rel, len))
+				break;
+		if (j != (size_t)-1) {
+			it->dir = j;
+			continue;
+		}
+		ret = uapi_chdir(c, it->rel, len);
+		if (ret)
+			return ret;
+		if (ALLOC_GROW(c->dirs, c->nr_dirs + 1, c->alloc_dirs))
+			return kh_err(c->err, ENOMEM, "out of memory");
+		c->dirs[c->nr_dirs].rel = c->dir_rel;
+		c->dirs[c->nr_dirs].fd = c->dir_fd;
+		c->dir_rel = NULL;
+		c->dir_fd = -1;
+		it->dir = c->nr_dirs++;
 	}
 	return 0;
 }
@@ -548,15 +595,13 @@ static int uapi_commit(struct uapi_ctx *c)
 	return 0;
 }
 
-/* Read, transform and write one header. */
-static int uapi_one(struct uapi_ctx *c, const struct uapi_item *it,
+/* Read and transform one header. */
+static int uapi_one(const struct uapi_ctx *c, const struct uapi_item *it,
 		    struct kh_buf *in, struct kh_buf *out, struct kh_error *e)
 {
 	const struct uapi_root *r = &c->roots[it->root];
 	int fd, ret;
 
-	kh_buf_setlen(in, 0);
-	kh_buf_setlen(out, 0);
 	if (it->bad_type)
 		return kh_err_at(e, EINVAL, it->path,
 				 "'%s': not a regular file", it->path);
@@ -572,45 +617,74 @@ static int uapi_one(struct uapi_ctx *c, const struct uapi_item *it,
 	return ret;
 }
 
-static int uapi_install(struct uapi_ctx *c, struct kh_uapi_result *res)
+/*
+ * One item, on any thread of the pool: its failure is kept on the item
+ * and reported afterwards in name order, so which thread ran what never
+ * shows.  Without keep_going a failure stops the hand-out.
+ */
+static int uapi_work(void *ctx, size_t i)
 {
+	struct uapi_ctx *c = ctx;
+	struct uapi_item *it = &c->items[i];
 	struct kh_buf in, out;
 	struct kh_error e;
-	size_t i;
-	int ret = 0;
+	int ret;
 
 	kh_buf_init(&in);
 	kh_buf_init(&out);
-	if (kh_buf_reserve(&in, 1 << 16) || kh_buf_reserve(&out, 1 << 16)) {
-		ret = kh_err(c->err, ENOMEM, "out of memory");
-		goto out_release;
+	ret = uapi_one(c, it, &in, &out, &e);
+	it->fatal = ret == -ENOMEM;
+	if (!ret) {
+		ret = uapi_write(c, c->dirs[it->dir].fd, it->rel, &out, &e);
+		it->fatal = ret;
 	}
-	for (i = 0; i < c->nr_items; i++) {
-		ret = uapi_one(c, &c->items[i], &in, &out, &e);
-		if (ret && c->opts->keep_going && ret != -ENOMEM) {
-			res->nr_failed++;
-			if (c->opts->error)
-				c->opts->error(c->opts->error_ctx, &e);
-			continue;
-		}
-		if (ret) {
-			*c->err = e;
-			goto out_release;
-		}
-		if (!res->nr_failed) {
-			ret = uapi_write(c, c->items[i].rel, &out);
-			if (ret)
-				goto out_release;
-		}
-		res->nr_headers++;
-	}
-	if (res->nr_failed)
-		ret = kh_err(c->err, EINVAL, "%zu of %zu headers failed",
-			     res->nr_failed, c->nr_items);
-out_release:
 	kh_buf_release(&in);
 	kh_buf_release(&out);
-	return ret;
+	if (!ret)
+		return 0;
+	it->err = malloc(sizeof(*it->err));
+	if (it->err)
+		*it->err = e;
+	it->fatal |= !it->err;
+	return it->fatal || !c->opts->keep_going;
+}
+
+/* The failures, in name order: the first, or each with keep_going. */
+static int uapi_report(struct uapi_ctx *c, struct kh_uapi_result *res)
+{
+	const struct uapi_item *it;
+	size_t i;
+
+	for (i = 0; i < c->nr_items; i++) {
+		it = &c->items[i];
+		if (!it->err && !it->fatal) {
+			res->nr_headers++;
+			continue;
+		}
+		if (!it->err)
+			return kh_err(c->err, ENOMEM, "out of memory");
+		if (it->fatal || !c->opts->keep_going) {
+			*c->err = *it->err;
+			return -c->err->code;
+		}
+		res->nr_failed++;
+		if (c->opts->error)
+			c->opts->error(c->opts->error_ctx, it->err);
+	}
+	if (res->nr_failed)
+		return kh_err(c->err, EINVAL, "%zu of %zu headers failed",
+			      res->nr_failed, c->nr_items);
+	return 0;
+}
+
+static int uapi_install(struct uapi_ctx *c, struct kh_uapi_result *res)
+{
+	int ret = uapi_make_dirs(c);
+
+	if (ret)
+		return ret;
+	kh_pool_run(kh_online_cpus(), c->nr_items, uapi_work, c);
+	return uapi_report(c, res);
 }
 
 static void uapi_release(struct uapi_ctx *c)
@@ -620,8 +694,14 @@ static void uapi_release(struct uapi_ctx *c)
 	for (i = 0; i < c->nr_items; i++) {
 		free(c->items[i].rel);
 		free(c->items[i].path);
+		free(c->items[i].err);
 	}
 	free(c->items);
+	for (i = 0; i < c->nr_dirs; i++) {
+		free(c->dirs[i].rel);
+		close(c->dirs[i].fd);
+	}
+	free(c->dirs);
 	for (i = 0; i < c->nr_subdirs2; i++)
 		free(c->subdirs2[i]);
 	free(c->subdirs2);
