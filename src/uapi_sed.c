@@ -11,6 +11,7 @@
  * open, and at the end of the input prints what is left.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "uapi.h"
@@ -71,7 +72,9 @@ static int sed_user(const char *s, size_t n, struct kh_buf *o)
 			i = e;
 		}
 	}
-	return kh_buf_append(o, s + from, n - from);
+	if (!from)
+		return 0;	/* no match: nothing written */
+	return kh_buf_append(o, s + from, n - from) ? -ENOMEM : 1;
 }
 
 /* s/__attribute_const__([[:space:]]|$)/\1/g */
@@ -90,7 +93,9 @@ static int sed_attr_const(const char *s, size_t n, struct kh_buf *o)
 		from = e;
 		i = e;	/* the blank after it is kept, and not matched again */
 	}
-	return kh_buf_append(o, s + from, n - from);
+	if (!from)
+		return 0;	/* no match: nothing written */
+	return kh_buf_append(o, s + from, n - from) ? -ENOMEM : 1;
 }
 
 /*
@@ -134,7 +139,9 @@ static int sed_packed(const char *s, size_t n, struct kh_buf *o)
 		from = e;
 		i = e;	/* the character after it is consumed by the match */
 	}
-	return kh_buf_append(o, s + from, n - from);
+	if (!from)
+		return 0;	/* no match: nothing written */
+	return kh_buf_append(o, s + from, n - from) ? -ENOMEM : 1;
 }
 
 /* s/(^|[[:space:](])(inline|asm|volatile)([[:space:](]|$)/\1__\2__\3/g */
@@ -167,7 +174,9 @@ static int sed_keywords(const char *s, size_t n, struct kh_buf *o)
 		from = e;
 		i = e;	/* the character after it is consumed by the match */
 	}
-	return kh_buf_append(o, s + from, n - from);
+	if (!from)
+		return 0;	/* no match: nothing written */
+	return kh_buf_append(o, s + from, n - from) ? -ENOMEM : 1;
 }
 
 /* s@#(ifndef|define|endif[[:space:]]*\/[*])[[:space:]]*_UAPI@#\1 @ */
@@ -236,21 +245,40 @@ static unsigned int sed_needs(const char *s, size_t n)
 	return need;
 }
 
+/*
+ * A pass appends the line as it rewrites it to @o and returns 1, or
+ * returns 0 with nothing written when no expression matched; -ENOMEM.
+ */
 typedef int (*sed_pass)(const char *s, size_t n, struct kh_buf *o);
 
-/* Run @pass from (*@s, *@n) into the free one of @a and @b. */
+/* Run @pass on (*@s, *@n), into the one of @a and @b not being read. */
 static int sed_run(sed_pass pass, const char **s, size_t *n,
 		   struct kh_buf *a, struct kh_buf *b)
 {
 	const char *ad = (char *)a->data;
 	struct kh_buf *o = *s >= ad && *s <= ad + a->len ? b : a;
+	int r;
 
 	kh_buf_setlen(o, 0);
-	if (pass(*s, *n, o))
-		return -ENOMEM;
-	*s = (char *)o->data;
-	*n = o->len;
-	return 0;
+	r = pass(*s, *n, o);
+	if (r > 0) {
+		*s = (char *)o->data;
+		*n = o->len;
+	}
+	return r < 0 ? r : 0;
+}
+
+/* Whether @w occurs in the @n bytes at @s (short lines: no memmem setup). */
+static bool sed_has(const char *s, size_t n, const char *w, size_t len)
+{
+	const char *p = s, *end = s + n;
+
+	while (end - p >= (ptrdiff_t)len && (p = memchr(p, w[0], end - p))) {
+		if (end - p >= (ptrdiff_t)len && !memcmp(p, w, len))
+			return true;
+		p++;
+	}
+	return false;
 }
 
 /* The six expressions on one line (no newline), appended to @out. */
@@ -262,13 +290,13 @@ static int sed_line(const struct kh_uapi_gen *gen, const char *s, size_t n,
 
 	if ((need & SED_UNDERSCORES) && sed_run(sed_user, &s, &n, a, b))
 		return -ENOMEM;
-	if ((need & SED_UNDERSCORES) && memmem(s, n, "__attribute_const__", 19) &&
+	if ((need & SED_UNDERSCORES) && sed_has(s, n, "__attribute_const__", 19) &&
 	    sed_run(sed_attr_const, &s, &n, a, b))
 		return -ENOMEM;
 	cut = need & SED_HASH ? sed_compiler(gen, s, n) : 0;
 	s += cut;
 	n -= cut;
-	if ((need & SED_UNDERSCORES) && memmem(s, n, "__packed", 8) &&
+	if ((need & SED_UNDERSCORES) && sed_has(s, n, "__packed", 8) &&
 	    sed_run(sed_packed, &s, &n, a, b))
 		return -ENOMEM;
 	if ((need & SED_KEYWORDS) && sed_run(sed_keywords, &s, &n, a, b))
@@ -343,6 +371,7 @@ struct sed_config {
 	size_t start;
 	const char *next_word;		/* the next "CONFIG_", or NULL */
 	const char *next_comment;	/* the next comment opener, or NULL */
+	int open_at_end;		/* cfg_open_at_end(), once known (-1) */
 };
 
 static bool cfg_read(struct sed_config *c, const char **line, size_t *n)
@@ -531,9 +560,28 @@ static const char *cfg_next(const struct sed_config *c, const char **cache,
 }
 
 /*
+ * Whether a comment is still open at the end of the input, from the read
+ * position (where none is): the script's comment remover pairs each
+ * opener with the next closer after it, knowing no literals.
+ */
+static bool cfg_open_at_end(const struct sed_config *c)
+{
+	const char *p = c->in + c->pos, *end = c->in + c->len;
+
+	while ((p = memmem(p, end - p, "/*", 2))) {
+		p = memmem(p + 2, end - p - 2, "*/", 2);
+		if (!p)
+			return true;
+		p += 2;
+	}
+	return false;
+}
+
+/*
  * Move the read position to the next line holding a CONFIG_ word or a
- * comment: the script prints nothing for the others and joins none.
- * Return: false when there is none.
+ * comment: the script prints nothing for the others and joins none.  With
+ * no CONFIG_ word left, only a comment open at the end prints anything.
+ * Return: false when nothing more can be printed.
  */
 static bool cfg_skip(struct sed_config *c)
 {
@@ -541,7 +589,9 @@ static bool cfg_skip(struct sed_config *c)
 	const char *m = cfg_next(c, &c->next_comment, "/*");
 	const char *at = !w || (m && m < w) ? m : w;
 
-	if (!at)
+	if (!w && c->open_at_end < 0)
+		c->open_at_end = cfg_open_at_end(c);
+	if (!at || (!w && !c->open_at_end))
 		return false;
 	while (at > c->in + c->pos && at[-1] != '\n')
 		at--;
@@ -556,6 +606,7 @@ int kh_uapi_config_leak(const struct kh_uapi_gen *gen, const char *path,
 		.in = in, .len = len,
 		.next_word = memmem(in, len, "CONFIG_", 7),
 		.next_comment = memmem(in, len, "/*", 2),
+		.open_at_end = -1,
 	};
 	const char *line;
 	size_t n;

@@ -225,6 +225,14 @@ Test(uapi, config_leak_outside_comments_only)
 	      "char *s = \"/*\"; int CONFIG_HIDDEN; /* */\n");
 }
 
+Test(uapi, config_leak_comment_open_at_end_prints_its_words)
+{
+	/* the script's comment remover takes "/*" in a string for a comment
+	 * that never ends; GNU sed's N prints what is left: its first word */
+	check_fail(V72, "t.h", "char *s = \"/*\";\nint a;\n",
+		   "'t.h': leak char to user-space");
+}
+
 Test(uapi, config_leak_exceptions_per_generation)
 {
 	static const char p[] = "/src/arch/x86/include/uapi/asm/auxvec.h";
