@@ -227,8 +227,8 @@ Test(uapi, config_leak_outside_comments_only)
 
 Test(uapi, config_leak_comment_open_at_end_prints_its_words)
 {
-	/* the script's comment remover takes "/*" in a string for a comment
-	 * that never ends; GNU sed's N prints what is left: its first word */
+	/* the script's comment remover takes the opener in a string for a
+	 * comment that never ends; GNU sed's N prints what is left */
 	check_fail(V72, "t.h", "char *s = \"/*\";\nint a;\n",
 		   "'t.h': leak char to user-space");
 }
