@@ -19,7 +19,10 @@ CASES=${KH_UAPI_CASES:-300}
 B=${B:-$TOP/build}
 # A copy of the library: a rebuild meanwhile must not pull it away.
 cp "$B/libkheaders.so.0" "$T/" || { not_ok "copy $B/libkheaders.so.0"; exit 1; }
-cc -std=gnu11 -Wall -Wextra -Werror -I "$B/include" \
+# A library built with SANITIZE=1 needs its runtime in the program too.
+SAN=
+ldd "$T/libkheaders.so.0" | grep -q libasan && SAN="-fsanitize=address,undefined"
+cc -std=gnu11 -Wall -Wextra -Werror $SAN -I "$B/include" \
 	"$TOP/tools/uapi_header.c" "$T/libkheaders.so.0" -Wl,-rpath,"$T" \
 	-o "$T/uapi_header" || { not_ok "build tools/uapi_header.c"; exit 1; }
 
