@@ -515,8 +515,10 @@ static int cfg_cycle(struct sed_config *c, const struct kh_uapi_gen *gen,
 		if (!memmem(s, c->ps.len - c->start, "/*", 2))
 			break;
 		if (!cfg_read(c, &line, &n)) {
-			/* GNU sed's N at the end prints the pattern space:
-			 * its first word is what the shell loop sees */
+			/*
+			 * GNU sed's N at the end prints the pattern space:
+			 * its first word is what the shell loop sees.
+			 */
 			n = c->ps.len - c->start;
 			while (n && sed_space(*s))
 				s++, n--;
