@@ -99,7 +99,6 @@ struct uapi_root {
 	char *dir;		/* "include/uapi", ... */
 	int fd;
 	bool pass2;
-	bool generated;
 };
 
 struct uapi_ctx {
@@ -300,7 +299,6 @@ static int uapi_open_root(struct uapi_ctx *c, int i, const char *tree,
 
 	r->tree = tree;
 	r->pass2 = pass2;
-	r->generated = generated;
 	r->dir = strdup(dir);
 	if (!r->dir || asprintf(&path, "%s/%s", tree, dir) < 0)
 		return kh_err(c->err, ENOMEM, "out of memory");
