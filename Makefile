@@ -218,6 +218,14 @@ check-e2e:
 		echo "e2e 0 0 1" >> $(if $(KH_RESULTS),$(KH_RESULTS),/dev/null); \
 	fi
 
+# Not part of `check`: `kheaders uapi` against `make headers_install` for
+# every architecture of the 6.1, 6.12 and 7.2 trees (check-corpus takes x86,
+# arm64 and riscv); the oracles are cached in ~/.cache/kheaders/uapi-oracle.
+.PHONY: uapi-all
+uapi-all: $(KHEADERS)
+	@KHEADERS=$(abspath $(KHEADERS)) B=$(abspath $(B)) \
+		bash tests/corpus/uapi_trees.sh --all
+
 # Not part of `check`: minutes of CPU on the real corpus (RUNS=3 rounds).
 bench: $(KHEADERS)
 	@bench/run.sh $(abspath $(KHEADERS))
@@ -228,6 +236,10 @@ bench: $(KHEADERS)
 # cores, resumable.  SWEEP="7.2-rand*" selects cells.
 sweep: $(KHEADERS)
 	@scripts/sweep.sh --kheaders $(abspath $(KHEADERS)) $(SWEEP)
+# Only the uapi row of `make bench` (bench/uapi.sh).
+.PHONY: bench-uapi
+bench-uapi: $(KHEADERS)
+	@bench/uapi.sh $(abspath $(KHEADERS))
 
 # Not part of `check`: the Debian packages (debian/) built, linted, built
 # again for reproducibility and installed, each in a fresh Debian 12 root
@@ -275,7 +287,7 @@ install-kbuild:
 	install -m 0644 docs/kheaders-install-into-tree.1 \
 		$(DESTDIR)$(MANDIR)/man1/kheaders-install-into-tree.1
 
-MAN_PARTS := docs/man/head.roff $(foreach c,build embed extract list diff verify strip prepare drift,docs/man/$(c).roff) docs/man/tail.roff
+MAN_PARTS := docs/man/head.roff $(foreach c,build embed extract list diff verify strip prepare uapi drift,docs/man/$(c).roff) docs/man/tail.roff
 
 # The man page is assembled from one fragment per subcommand.
 man: docs/kheaders.1

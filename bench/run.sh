@@ -141,3 +141,6 @@ python3 "$TOP/bench/report.py" "$RAW" "$SAME" \
 	"$("$KHEADERS" --version)" | tee "$OUT"
 cp "$RAW" "${OUT%.md}.tsv"
 echo "# written to ${OUT#$TOP/}"
+
+# The uapi row: kheaders uapi against make headers_install (bench/uapi.sh).
+RUNS=$RUNS "$TOP/bench/uapi.sh" "$KHEADERS"

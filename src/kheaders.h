@@ -1284,6 +1284,109 @@ KH_EXPORT int kh_verify(const struct kh_build_opts *opts, const void *xz,
 KH_EXPORT int kh_archive_mtime(const void *xz, size_t len, int64_t *mtime,
 			       struct kh_error *err);
 
+/* ---- uapi: the headers user space sees (make headers_install) ---------- */
+
+/**
+ * kh_uapi_header() - one header as `make headers_install` installs it:
+ * scripts/headers_install.sh's checks and sed expressions, then the
+ * kernel's unifdef 2.5 with -U__KERNEL__ -D__EXPORTED_HEADERS__, then its
+ * check for CONFIG_ references outside comments.
+ * @version_code: LINUX_VERSION_CODE of the kernel the header is from; it
+ *	picks the generation's rules (6.1, 6.12, 7.2)
+ * @path: the header's path, ending in its place in the tree
+ *	("…/arch/x86/include/uapi/asm/auxvec.h"): the generation's CONFIG
+ *	leak exceptions match its end; named in messages
+ * @in: the header's bytes; @len of them
+ * @out: receives the installed header (appended; left as it was on failure)
+ * @err: filled on failure
+ *
+ * Pure: no I/O.  Return: 0; -EINVAL with one line naming @path for what
+ * headers_install refuses ("missing \"WITH Linux-syscall-note\" for
+ * SPDX-License-Identifier", "leak CONFIG_X to user-space", unifdef's
+ * errors with their line) and for an unknown generation; -ENOMEM.
+ */
+KH_EXPORT int kh_uapi_header(unsigned int version_code, const char *path,
+			     const void *in, size_t len, struct kh_buf *out,
+			     struct kh_error *err);
+
+/*
+ * struct kh_uapi_opts - what kh_uapi() installs and where;
+ * kh_uapi_opts_init() zeroes it.
+ * @srctree: the kernel source tree, or an unpacked headers archive
+ * @objtree: the object tree holding include/generated/uapi and
+ *	arch/$SRCARCH/include/generated/uapi ("make headers"); NULL: @srctree
+ * @arch: ARCH or SRCARCH ("x86_64" is taken as "x86"; "um" as the host's
+ *	architecture where the kernel does so, from 7.0 on)
+ * @out_dir: INSTALL_HDR_PATH: "include" is written in it; created (0755)
+ *	if missing; it must not be a symbolic link and must pass the trust
+ *	rule (owned by us, writable by nobody else)
+ * @force: replace an existing @out_dir/include
+ * @keep_going: on a header's failure go on with the others and report each
+ *	through @error; nothing is installed if any failed
+ * @error: optional; with @keep_going, called once per failed header
+ * @error_ctx: passed to @error
+ */
+struct kh_uapi_opts {
+	const char *srctree;
+	const char *objtree;
+	const char *arch;
+	const char *out_dir;
+	bool force;
+	bool keep_going;
+	void (*error)(void *ctx, const struct kh_error *err);
+	void *error_ctx;
+};
+
+/*
+ * struct kh_uapi_result - what kh_uapi() did.
+ * @version_code: LINUX_VERSION_CODE of the trees
+ * @generation: the rules used ("6.12")
+ * @srcarch: the architecture whose headers were installed
+ * @nr_headers: headers installed (or transformed without error)
+ * @nr_failed: headers that failed (with @keep_going)
+ * @bad_input: the failure is the input's: a tree that cannot be read, no
+ *	generated headers, an unknown generation, a bad architecture (not a
+ *	header that fails its checks, nor the output)
+ */
+struct kh_uapi_result {
+	unsigned int version_code;
+	char generation[16];
+	char srcarch[32];
+	size_t nr_headers;
+	size_t nr_failed;
+	bool bad_input;
+};
+
+KH_EXPORT void kh_uapi_opts_init(struct kh_uapi_opts *opts);
+
+/**
+ * kh_uapi() - `make headers_install INSTALL_HDR_PATH=@out_dir` without
+ * make: the same files with the same bytes in @opts->out_dir/include.
+ * @opts: the trees, the architecture and the output
+ * @res: filled in every case
+ * @err: filled on failure
+ *
+ * Exported: every *.h below a subdirectory of include/uapi,
+ * include/generated/uapi (object tree), arch/$SRCARCH/include/uapi and
+ * arch/$SRCARCH/include/generated/uapi, as scripts/Makefile.headersinst
+ * and include/uapi/Kbuild choose them, each through kh_uapi_header() with
+ * the generation of the object tree's linux/version.h.  The tree is built
+ * in a private directory inside @out_dir through directory descriptors
+ * (O_NOFOLLOW; directories 0755, files 0644) and renamed to "include";
+ * with @force an existing one is exchanged with it atomically, then
+ * removed.  Nothing else in @out_dir is touched, and nothing at all when
+ * something fails.  Nothing is written into the trees.
+ *
+ * Return: 0; -EEXIST when @out_dir/include exists and @force is not set;
+ * -ENOENT (the message names 'make headers') when the object tree lacks
+ * the generated headers; -ENOTSUP for a kernel generation kheaders does
+ * not know; -EINVAL when a header fails (the first, or "N of M headers
+ * failed" with @keep_going); -EPERM for an output directory that is a
+ * symbolic link or fails the trust rule; another negative errno value.
+ */
+KH_EXPORT int kh_uapi(const struct kh_uapi_opts *opts,
+		      struct kh_uapi_result *res, struct kh_error *err);
+
 #ifdef __cplusplus
 }
 #endif

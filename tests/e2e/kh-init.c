@@ -14,7 +14,13 @@
  * with --print-flags, each as a "KH-E2E prepare ..." line.  The guest has no
  * modprobe; prepare is pointed at this program (KHEADERS_MODPROBE=/init),
  * which as "modprobe -q [-r] kheaders" loads /kheaders.ko or removes it.
+ * Then `kheaders uapi --from auto -o /uapi` installs the user-space headers
+ * from what the kernel serves, and a "KH-E2E uapi exit=N files=N
+ * digest=HEX" line sums the tree up (every file's path and SHA-256, in
+ * bytewise name order); on the host, "kh-init --tree DIR" prints the same
+ * digest for a tree, to compare with `kheaders uapi` run there.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -298,6 +304,121 @@ static void kh_prepare(int call, const char *flag)
 	}
 }
 
+/* SHA-256 of the file @path as hex; 0 or -1. */
+static int kh_file_sha256(const char *path, char hex[65])
+{
+	static unsigned char buf[65536];
+	struct sha256 s;
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	sha256_init(&s);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		sha256_update(&s, buf, n);
+	close(fd);
+	sha256_final(&s, hex);
+	return n < 0 ? -1 : 0;
+}
+
+static int kh_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Add "./REL\nSHA256\n" of every file below @dir (@rel from the top) to
+ * @sum, directories in bytewise name order; count them in @files.
+ */
+static int kh_tree_sum(const char *dir, const char *rel, struct sha256 *sum,
+		       unsigned long *files)
+{
+	char path[4096], sub[4096], hex[65], **names = NULL;
+	size_t nr = 0, i;
+	struct dirent *d;
+	struct stat st;
+	int ret = 0;
+	DIR *dp;
+
+	snprintf(path, sizeof(path), "%s%s", dir, rel);
+	dp = opendir(path);
+	if (!dp)
+		return -1;
+	while ((d = readdir(dp))) {
+		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
+			continue;
+		names = realloc(names, (nr + 1) * sizeof(*names));
+		names[nr++] = strdup(d->d_name);
+	}
+	closedir(dp);
+	qsort(names, nr, sizeof(*names), kh_name_cmp);
+	for (i = 0; i < nr && !ret; i++) {
+		snprintf(sub, sizeof(sub), "%s/%s", rel, names[i]);
+		snprintf(path, sizeof(path), "%s%s", dir, sub);
+		if (lstat(path, &st))
+			ret = -1;
+		else if (S_ISDIR(st.st_mode))
+			ret = kh_tree_sum(dir, sub, sum, files);
+		else if (kh_file_sha256(path, hex))
+			ret = -1;
+		else {
+			sha256_update(sum, (unsigned char *)".", 1);
+			sha256_update(sum, (unsigned char *)sub, strlen(sub));
+			sha256_update(sum, (unsigned char *)"\n", 1);
+			sha256_update(sum, (unsigned char *)hex, 64);
+			sha256_update(sum, (unsigned char *)"\n", 1);
+			++*files;
+		}
+	}
+	for (i = 0; i < nr; i++)
+		free(names[i]);
+	free(names);
+	return ret;
+}
+
+/* The digest line of the tree @dir. */
+static int kh_tree_report(const char *label, const char *dir)
+{
+	unsigned long files = 0;
+	struct sha256 sum;
+	char hex[65];
+
+	sha256_init(&sum);
+	if (kh_tree_sum(dir, "", &sum, &files)) {
+		printf("KH-E2E %s files=0 digest=unreadable\n", label);
+		return -1;
+	}
+	sha256_final(&sum, hex);
+	printf("KH-E2E %s files=%lu digest=%s\n", label, files, hex);
+	return 0;
+}
+
+/* `kheaders uapi --from auto -o /uapi`, and the digest of what it wrote. */
+static void kh_uapi(void)
+{
+	int status = -1;
+	long t0 = kh_now_ms();
+	pid_t pid;
+	char label[64];
+
+	if (access(KH_TOOL, X_OK))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		setenv("KHEADERS_MODPROBE", "/init", 1);
+		execl(KH_TOOL, "kheaders", "uapi", "--from", "auto", "-o",
+		      "/uapi", (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	snprintf(label, sizeof(label), "uapi exit=%d ms=%ld",
+		 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+		 kh_now_ms() - t0);
+	kh_tree_report(label, "/uapi/include");
+}
+
 static void kh_prepare_all(void)
 {
 	if (access(KH_TOOL, X_OK))
@@ -314,6 +435,8 @@ int main(int argc, char **argv)
 	if (getpid() != 1) {
 		if (argc >= 3 && !strcmp(argv[1], "-q"))
 			return kh_modprobe(argc, argv);
+		if (argc == 3 && !strcmp(argv[1], "--tree"))
+			return kh_tree_report("uapi", argv[2]) ? 1 : 0;
 		if (argc != 2) {
 			fprintf(stderr, "usage: kh-init FILE\n");
 			return 2;
@@ -327,6 +450,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "KH-E2E error: cannot mount sysfs: %s\n",
 		       strerror(errno));
 	kh_prepare_all();
+	kh_uapi();
 	kh_load_module();
 	kh_report(KH_ATTR);
 	fflush(stdout);

@@ -268,6 +268,37 @@ e2e_check_sysfs() {
 		not_ok "$label: reads at or past the end not bounded"
 }
 
+# e2e_check_uapi NAME LOG ARCHIVE: `kheaders uapi --from auto` in the guest
+# (kh-init's "KH-E2E uapi" line: the tree's digest, every path and SHA-256)
+# installed from what the kernel serves the same bytes as `kheaders uapi
+# --from ARCHIVE` on the host (digest by the same kh-init); that ARCHIVE
+# gives the C tokens of the tree's own `make headers_install` is
+# tests/corpus/t_uapi_archive.sh's check.
+e2e_check_uapi() {
+	local name=$1 log=$2 ar=$3 line out host
+	line=$(tr -d '\r' < "$log" | grep -m1 '^KH-E2E uapi exit=')
+	echo "# $name: guest uapi: ${line:-nothing}"
+	if [ -z "$line" ]; then
+		not_ok "$name: the guest printed no KH-E2E uapi line"
+		return
+	fi
+	[ "$(field exit "$line")" = 0 ] &&
+		ok "$name: kheaders uapi --from auto in the guest ($(field files "$line") headers)" ||
+		not_ok "$name: kheaders uapi --from auto in the guest exited $(field exit "$line")"
+	out=$T/uapi.$$
+	mkdir -m 0700 "$out.cache"
+	if ! "$KHEADERS" uapi --from "$ar" --cache-dir "$out.cache" -o "$out" \
+		> "$T/.out" 2>&1; then
+		not_ok "$name: kheaders uapi --from the archive on the host"
+		sed 's/^/#   /' "$T/.out" | head -5
+		return
+	fi
+	host=$("$E2E_INIT" --tree "$out/include")
+	[ "$(field digest "$host")" = "$(field digest "$line")" ] &&
+		ok "$name: the guest's uapi tree = the host's from the same archive" ||
+		not_ok "$name: the guest's uapi tree differs from the host's ($host)"
+}
+
 # extract_same NAME INPUT ARCHIVE: `kheaders extract INPUT` gives ARCHIVE.
 extract_same() {
 	local name=$1 in=$2 want=$3 out

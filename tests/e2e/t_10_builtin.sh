@@ -54,6 +54,7 @@ rc=$?
 	not_ok "builtin: qemu boot (exit $rc; 124 = timeout; log $obj.boot.log)"
 e2e_check_sysfs builtin "$obj.boot.log" "$ar"
 e2e_check_prepare builtin "$obj.boot.log" "$ar" y
+e2e_check_uapi builtin "$obj.boot.log" "$ar"
 # On the host, what a tracer does with it: the same archive prepared, and a
 # tracing program compiled against it with --print-flags (tests/lib-bpf.sh).
 require clang llc

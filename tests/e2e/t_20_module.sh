@@ -68,3 +68,4 @@ echo "# booted kernel (module) says: ${line:-nothing}"
 	ok "module: sysfs size and sha256 from the loaded module = archive" ||
 	not_ok "module: sysfs read through the module differs from the archive"
 e2e_check_prepare module "$obj.boot.log" "$ar" m
+e2e_check_uapi module "$obj.boot.log" "$ar"
