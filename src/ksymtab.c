@@ -167,6 +167,20 @@ static int cmp_krel(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
+/*
+ * The symbol of a relocation.  64-bit little-endian MIPS lays r_info out
+ * as a 32-bit symbol, then ssym, type3, type2 and type bytes (modpost's
+ * own fix-up): a libelf that does not convert it leaves the type in the
+ * top byte, where no symbol index of a standard r_info reaches.
+ */
+static size_t rel_sym(const struct kreader *r, uint64_t info)
+{
+	if (r->eh.e_machine == EM_MIPS && !r->big &&
+	    gelf_getclass(r->elf) == ELFCLASS64 && info >> 56)
+		return info & 0xffffffff;
+	return GELF_R_SYM(info);
+}
+
 static int add_rels(struct kreader *r, Elf_Scn *scn, const GElf_Shdr *sh,
 		    struct kh_error *why)
 {
@@ -193,7 +207,7 @@ static int add_rels(struct kreader *r, Elf_Scn *scn, const GElf_Shdr *sh,
 			return kh_err(why, EINVAL, "unreadable relocation: %s",
 				      elf_errmsg(-1));
 		k->off = rela ? ra.r_offset : rl.r_offset;
-		k->sym = GELF_R_SYM(rela ? ra.r_info : rl.r_info);
+		k->sym = rel_sym(r, rela ? ra.r_info : rl.r_info);
 		k->addend = rela ? ra.r_addend : 0;
 		k->rela = rela;
 		r->nrel++;
@@ -246,7 +260,11 @@ static const struct krel *find_rel(const struct kreader *r, uint64_t off)
 	return NULL;
 }
 
-/* Relocatable: the field at @fo of table @t points at S + A. */
+/*
+ * Relocatable: the field at @fo of table @t points at S + A, the addend
+ * being the field's content for REL, and for SuperH's RELA both (its
+ * R_SH_DIR32 adds r_addend to what is there: arch/sh/kernel/module.c).
+ */
 static int rel_target(const struct kreader *r, enum ksec_id t, uint64_t fo,
 		      uint64_t *str_off, struct kh_error *why)
 {
@@ -268,8 +286,9 @@ static int rel_target(const struct kreader *r, enum ksec_id t, uint64_t fo,
 		return kh_err(why, EINVAL, "entry at offset %llu of '%s' points outside '%s'",
 			      (unsigned long long)fo, ksec_names[t],
 			      ksec_names[KSEC_STR]);
-	addend = k->rela ? k->addend :
-		 get_sint(r, r->sec[t].p + fo, r->field);
+	addend = k->rela ? k->addend : 0;
+	if (!k->rela || r->eh.e_machine == EM_SH)
+		addend += get_sint(r, r->sec[t].p + fo, r->field);
 	*str_off = sym.st_value + (uint64_t)addend;
 	return 0;
 }
@@ -416,6 +435,25 @@ static int entry_layout(struct kreader *r, struct kh_error *why)
 	return 0;
 }
 
+/* libelf sees no section at all past the end: say it is truncated. */
+static int check_headers(struct kreader *r, struct kh_error *why)
+{
+	uint64_t need = (uint64_t)(r->eh.e_shnum ? r->eh.e_shnum : 1) *
+			r->eh.e_shentsize;
+	size_t shnum;
+
+	if (r->eh.e_shoff && (r->eh.e_shoff > r->len ||
+			      need > r->len - r->eh.e_shoff))
+		return kh_err(why, EINVAL, "truncated: its section headers lie past the end (%zu bytes)",
+			      r->len);
+	if (elf_getshdrnum(r->elf, &shnum))
+		return kh_err(why, EINVAL, "unreadable section table: %s",
+			      elf_errmsg(-1));
+	if (!r->eh.e_shoff || !shnum)
+		return kh_err(why, EINVAL, "no section headers");
+	return 0;
+}
+
 static int check_kind(struct kreader *r, struct kh_ksymtab_info *info,
 		      struct kh_error *why)
 {
@@ -462,6 +500,8 @@ int kh_ksymtab_read(const uint8_t *data, size_t len,
 		goto out_end;
 	}
 	ret = entry_layout(&r, why);
+	if (!ret)
+		ret = check_headers(&r, why);
 	if (!ret)
 		ret = find_sections(&r, why);
 	if (!ret)
