@@ -10,8 +10,9 @@
 # installed /lib/modules/R tree) the whole file; and a MODVERSIONS=n
 # kernel's zero CRCs.  All sorted.
 #
-# Cells: 6.1 x86_64, 6.12 x86_64, 7.2 x86_64, 7.2 arm64, 7.2 riscv64
-# (KH_SYMVERS_CELLS="7.2-x86_64 ..." picks some).  Each build lives in
+# Cells: 6.1 x86_64, 6.12 x86_64, 6.12 x86_64 with Clang ThinLTO, 7.2
+# x86_64, 7.2 arm64, 7.2 riscv64 (KH_SYMVERS_CELLS="7.2-x86_64 ..." picks
+# some).  Each build lives in
 # ${XDG_CACHE_HOME:-~/.cache}/kheaders/symvers-cells/VER-ARCH (make -C TREE
 # O=DIR: nothing is written into the corpus) and is reused while its stamp
 # (the configuration asked for) is unchanged; a cold build takes 3-4 minutes
@@ -25,7 +26,7 @@ cd "$T" || exit 1
 
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/kheaders
 CELLS_DIR=${KH_SYMVERS_CELLS_DIR:-$CACHE/symvers-cells}
-CELLS=${KH_SYMVERS_CELLS:-"7.2-x86_64 7.2-arm64 7.2-riscv64 6.12-x86_64 6.1-x86_64"}
+CELLS=${KH_SYMVERS_CELLS:-"7.2-x86_64 7.2-arm64 7.2-riscv64 6.12-x86_64 6.1-x86_64 6.12-x86_64-lto"}
 JOBS=${KH_SYMVERS_JOBS:-2}
 export KBUILD_BUILD_TIMESTAMP='2024-01-01 00:00:00 UTC'
 export KBUILD_BUILD_USER=kheaders KBUILD_BUILD_HOST=symvers KBUILD_BUILD_VERSION=1
@@ -36,9 +37,13 @@ export LC_ALL=C TZ=UTC
 OPTS_E="MODULES MODVERSIONS MODULE_UNLOAD FW_LOADER_USER_HELPER"
 OPTS_M="CRYPTO FW_LOADER"
 
-# cell_vars CELL: VER, ARCH, CROSS, the image target and the tree.
+# cell_vars CELL: VER, ARCH, CROSS, LLVM, the image target and the tree.
+# A cell VER-ARCH-lto is built with Clang and ThinLTO (LLVM=1).
 cell_vars() {
-	VER=${1%%-*} ARCH=${1#*-} CROSS= IMAGE_TARGET=
+	VER=${1%%-*} ARCH=${1#*-} CROSS= IMAGE_TARGET= LLVM=
+	case $ARCH in
+	*-lto) ARCH=${ARCH%-lto} LLVM=1 ;;
+	esac
 	case $ARCH in
 	x86_64) IMAGE_TARGET=bzImage ;;
 	arm64) CROSS=aarch64-linux-gnu- ;;
@@ -48,16 +53,35 @@ cell_vars() {
 }
 
 cell_make() {
-	nice -n 10 make -C "$SRC" O="$OBJ" ARCH="$ARCH" ${CROSS:+CROSS_COMPILE=$CROSS} "$@"
+	nice -n 10 make -C "$SRC" O="$OBJ" ARCH="$ARCH" ${CROSS:+CROSS_COMPILE=$CROSS} \
+		${LLVM:+LLVM=1} "$@"
 }
 
-# cell_build CELL OBJ [MODVERSIONS=n]: configure and build once; 0 when
-# OBJ holds a finished build of this configuration.
+# cell_ready CELL OBJ [n]: OBJ holds a finished build of this configuration
+# (its stamp: what was asked for).
+cell_stamp() { echo "$SRC $ARCH $CROSS $OPTS_E $OPTS_M ${3:-} $IMAGE_TARGET${LLVM:+ LLVM}"; }
+cell_ready() {
+	[ "$(cat "$OBJ/.kh-symvers-built" 2>/dev/null)" = "$(cell_stamp "$@")" ]
+}
+
+# cell_build CELL OBJ [n]: configure and build once (n: no MODVERSIONS),
+# under the lock that keeps kernel builds one at a time; 0 when OBJ then
+# holds a finished build of this configuration.
 cell_build() {
-	local stamp opts o
-	stamp="$SRC $ARCH $CROSS $OPTS_E $OPTS_M ${3:-} $IMAGE_TARGET"
-	[ "$(cat "$OBJ/.kh-symvers-built" 2>/dev/null)" = "$stamp" ] && return 0
+	local ret
+	cell_ready "$@" && return 0
 	[ "${KH_SYMVERS_BUILD:-0}" = 1 ] || return 1
+	flock 8
+	cell_make_all "$@"
+	ret=$?
+	flock -u 8
+	return $ret
+}
+
+cell_make_all() {
+	local stamp opts o
+	stamp=$(cell_stamp "$@")
+	cell_ready "$@" && return 0
 	mkdir -p "$OBJ"
 	rm -f "$OBJ/.kh-symvers-built"
 	opts=()
@@ -65,6 +89,7 @@ cell_build() {
 	for o in $OPTS_M; do opts+=(-m "$o"); done
 	[ -z "${3:-}" ] || opts+=(-d MODVERSIONS)
 	[ "$ARCH" != x86_64 ] || opts+=(-e 64BIT)
+	[ -z "$LLVM" ] || opts+=(-d LTO_NONE -e LTO_CLANG_THIN)
 	{
 		cell_make tinyconfig &&
 		"$SRC/scripts/config" --file "$OBJ/.config" "${opts[@]}" &&
@@ -104,7 +129,8 @@ check_cell() {
 			sed 's/^/#   /' err
 		sorted_cmp "$cell: bzImage = vmlinux lines" vmlinux.want bz.got
 	fi
-	mods=$(cd "$OBJ" && find . -name '*.ko' | LC_ALL=C sort | sed 's|^\./||')
+	mods=$(cd "$OBJ" && find . -path ./mi -prune -o -name '*.ko' -print |
+	       LC_ALL=C sort | sed 's|^\./||')
 	n=$(echo "$mods" | wc -w)
 	(cd "$OBJ" && "$KHEADERS" symvers vmlinux $mods) > all.got 2> err ||
 		sed 's/^/#   /' err
@@ -146,7 +172,7 @@ check_nomodversions() {
 			skip "$1 without MODVERSIONS: no cached build (KH_SYMVERS_BUILD=1 makes it)"
 		return
 	fi
-	(cd "$OBJ" && "$KHEADERS" symvers vmlinux $(find . -name '*.ko' | sed 's|^\./||')) \
+	(cd "$OBJ" && "$KHEADERS" symvers vmlinux mi/lib/modules/*) \
 		> nomv.got 2> err || sed 's/^/#   /' err
 	sorted_cmp "$1 without MODVERSIONS: CRCs 0x00000000 as modpost writes" \
 		"$OBJ/Module.symvers" nomv.got
@@ -161,14 +187,16 @@ for cell in $CELLS; do
 		skip "$cell: corpus tree linux-source-$VER missing (scripts/corpus.sh fetch $VER)"
 		continue
 	fi
+	if [ -n "$LLVM" ] && ! command -v ld.lld >/dev/null; then
+		skip "$cell: clang and ld.lld missing (Debian packages clang, lld)"
+		continue
+	fi
 	if [ -n "$CROSS" ] && ! command -v "${CROSS}gcc" >/dev/null; then
 		skip "$cell: ${CROSS}gcc missing (Debian package gcc-${CROSS%-})"
 		continue
 	fi
 	t0=$(date +%s)
-	flock 8
 	if ! cell_build "$cell" "$OBJ"; then
-		flock -u 8
 		if [ "${KH_SYMVERS_BUILD:-0}" = 1 ]; then
 			not_ok "$cell: kernel build failed (see $OBJ.log)"
 			tail -5 "$OBJ.log" | sed 's/^/#   /'
@@ -177,8 +205,11 @@ for cell in $CELLS; do
 		fi
 		continue
 	fi
-	flock -u 8
 	echo "# $cell: build ready in $(($(date +%s) - t0)) s"
+	if [ -n "$LLVM" ] && ! grep -q '^CONFIG_LTO_CLANG_THIN=y' "$OBJ/.config"; then
+		not_ok "$cell: the configuration has no ThinLTO (CONFIG_LTO_CLANG_THIN)"
+		continue
+	fi
 	[ "${KH_SYMVERS_BUILD_ONLY:-0}" = 1 ] && continue
 	check_cell "$cell"
 done
@@ -188,9 +219,7 @@ case " $CELLS " in
 *" 7.2-x86_64 "*)
 	if [ "${KH_SYMVERS_NOMV:-1}" = 1 ] && [ "${KH_SYMVERS_BUILD_ONLY:-0}" != 1 ]; then
 		cell_vars 7.2-x86_64
-		flock 8
 		check_nomodversions 7.2-x86_64
-		flock -u 8
 	fi
 	;;
 esac
