@@ -60,6 +60,13 @@ struct ksec {
 	const uint8_t *p;
 };
 
+/* A __crc_NAME symbol: which CRC table, which byte of it. */
+struct klabel {
+	const char *name;	/* NAME, in the file's string table */
+	enum ksec_id sec;
+	uint64_t off;
+};
+
 /* One relocation of the table being read: where, against what, plus what. */
 struct krel {
 	uint64_t off;
@@ -80,6 +87,8 @@ struct kreader {
 	struct krel *rel;	/* relocatable files: the table's, sorted */
 	size_t nrel, rel_alloc;
 	size_t symtab;		/* the section the relocations refer to */
+	struct klabel *crc;	/* the __crc_* labels, sorted by name */
+	size_t ncrc, crc_alloc;
 };
 
 static uint64_t get_uint(const struct kreader *r, const uint8_t *p,
@@ -363,6 +372,81 @@ static int field_string(const struct kreader *r, enum ksec_id t, size_t i,
 	return 0;
 }
 
+static int cmp_klabel(const void *a, const void *b)
+{
+	return strcmp(((const struct klabel *)a)->name,
+		      ((const struct klabel *)b)->name);
+}
+
+/* @sym as a __crc_ label of a CRC table, if it is one. */
+static int add_label(struct kreader *r, const GElf_Sym *sym, const char *name,
+		     struct kh_error *why)
+{
+	enum ksec_id k = sym->st_shndx == r->sec[KSEC_CRC].ndx ? KSEC_CRC :
+			 KSEC_CRC_GPL;
+	const struct ksec *c = &r->sec[k];
+	struct klabel *l;
+
+	if (strncmp(name, "__crc_", 6) || !c->have || sym->st_shndx != c->ndx)
+		return 0;
+	if (ALLOC_GROW(r->crc, r->ncrc + 1, r->crc_alloc))
+		return kh_err(why, ENOMEM, "out of memory");
+	l = &r->crc[r->ncrc++];
+	l->name = name + 6;
+	l->sec = k;
+	l->off = sym->st_value - (r->eh.e_type == ET_REL ? 0 : c->addr);
+	return 0;
+}
+
+/*
+ * The __crc_NAME labels of a file that kept its symbol table, to check
+ * that slot i of a CRC table is the one its entry's label names.
+ */
+static int load_labels(struct kreader *r, struct kh_error *why)
+{
+	Elf_Scn *scn = NULL;
+	const char *name;
+	Elf_Data *d;
+	GElf_Shdr sh;
+	GElf_Sym sym;
+	size_t i, n;
+	int ret;
+
+	while ((scn = elf_nextscn(r->elf, scn))) {
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
+		    !sh.sh_entsize)
+			continue;
+		d = elf_getdata(scn, NULL);
+		n = d ? d->d_size / sh.sh_entsize : 0;
+		for (i = 1; i < n; i++) {
+			if (!gelf_getsym(d, i, &sym))
+				break;
+			name = elf_strptr(r->elf, sh.sh_link, sym.st_name);
+			ret = name ? add_label(r, &sym, name, why) : 0;
+			if (ret)
+				return ret;
+		}
+	}
+	if (r->ncrc)
+		qsort(r->crc, r->ncrc, sizeof(*r->crc), cmp_klabel);
+	return 0;
+}
+
+/* Slot @i of table @crc holds the CRC of @name, by its label if it has one. */
+static int check_label(const struct kreader *r, enum ksec_id crc, size_t i,
+		       const char *name, struct kh_error *why)
+{
+	struct klabel key = { .name = name };
+	const struct klabel *l;
+
+	l = r->ncrc ? bsearch(&key, r->crc, r->ncrc, sizeof(*r->crc),
+			      cmp_klabel) : NULL;
+	if (!l || (l->sec == crc && l->off == 4 * (uint64_t)i))
+		return 0;
+	return kh_err(why, EINVAL, "'__crc_%s' labels byte %llu of '%s', not the slot of its entry %zu",
+		      name, (unsigned long long)l->off, ksec_names[l->sec], i);
+}
+
 /* Check the sizes of table @t and its CRC and flag tables: @n entries. */
 static int table_size(const struct kreader *r, enum ksec_id t, enum ksec_id crc,
 		      size_t *n, struct kh_error *why)
@@ -407,6 +491,8 @@ static int read_table(struct kreader *r, enum ksec_id t,
 		ret = field_string(r, t, i, 1, &sym.name, why);
 		if (!ret)
 			ret = field_string(r, t, i, 2, &sym.ns, why);
+		if (!ret && r->sec[crc].have)
+			ret = check_label(r, crc, i, sym.name, why);
 		if (ret)
 			break;
 		sym.crc = r->sec[crc].have ?
@@ -506,11 +592,14 @@ int kh_ksymtab_read(const uint8_t *data, size_t len,
 		ret = find_sections(&r, why);
 	if (!ret)
 		ret = check_kind(&r, info, why);
+	if (!ret && info->modversions)
+		ret = load_labels(&r, why);
 	if (!ret)
 		ret = read_table(&r, KSEC_TAB, fn, ctx, info, why);
 	if (!ret)
 		ret = read_table(&r, KSEC_TAB_GPL, fn, ctx, info, why);
 out_end:
+	free(r.crc);
 	free(r.rel);
 	elf_end(r.elf);
 	return ret;

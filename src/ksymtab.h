@@ -51,7 +51,8 @@ struct kh_ksymtab_info {
  * enough (a bzImage's stripped payload).  A module's entries are read
  * through their relocations (symbol plus addend, REL or RELA), never from
  * the unrelocated fields.  The CRC and flags of entry i are slot i of the
- * tables beside it, as the kernel's find_symbol() pairs them.
+ * tables beside it, as the kernel's find_symbol() pairs them; where the
+ * symbol table is kept, a __crc_NAME label must name that very slot.
  *
  * Return: 0 (a module without exports passes nothing); -ENOENT when @data
  * is not ELF, is a linked file without __ksymtab, or a relocatable file

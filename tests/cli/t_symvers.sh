@@ -272,6 +272,9 @@ objcopy --update-section __kcrctab=<(head -c 4 /dev/zero) \
 objcopy --update-section __ksymtab=<(head -c 13 /dev/zero) \
 	"$H/vmlinux" bad-size 2>/dev/null
 
+sed 's/"___kcrctab+asmfn"/"___kcrctab+zz"/' "$H/module.S" > misslot.S
+as -o misslot.o misslot.S && ld -r -T "$H/module.lds" -o misslot.ko misslot.o || exit 1
+
 bad "not ELF" "'text.txt': not an ELF kernel, nor a file holding one" text.txt
 bad "empty file" "'empty': not an ELF kernel" empty
 bad "truncated ELF header" "'trunc-head': truncated: its section headers lie past the end" trunc-head
@@ -286,5 +289,6 @@ bad "a compressed raw arm64 Image" "'Image.gz': a raw arm64 Image" Image.gz
 bad "an entry pointing outside __ksymtab_strings" "'bad-offset': entry 0 of '__ksymtab' points outside '__ksymtab_strings'" bad-offset
 bad "a CRC table of the wrong size" "'bad-crc': '__kcrctab' holds 4 bytes for the 3 entries" bad-crc
 bad "a table that is not whole entries" "'bad-size': '__ksymtab' is 13 bytes, not a multiple of its 12-byte entries" bad-size
+bad "a __crc_ label naming another slot than its entry's" "'misslot.ko': '__crc_asmfn' labels byte 8 of '__kcrctab', not the slot of its entry 0" "$H/vmlinux" misslot.ko
 bad "a missing module" "cannot open 'nope.ko': No such file" "$H/vmlinux" nope.ko
 expect_fail "no IMAGE: usage, exit 2" 2 "missing IMAGE" "$KHEADERS" symvers
