@@ -148,6 +148,7 @@ check_cell() {
 		sed 's/^/#   /' err
 	sorted_cmp "$cell: vmlinux + /lib/modules/$rel = the whole file" \
 		"$OBJ/Module.symvers" tree.got
+	rm -rf z
 	mkdir -p z/lib/modules/$rel
 	cp -a "$OBJ/mi/lib/modules/$rel/kernel" z/lib/modules/$rel/
 	for ko in $(cd z/lib/modules/$rel && find kernel -name '*.ko'); do
