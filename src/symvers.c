@@ -94,12 +94,16 @@ static int add_ksym(const struct kh_ksym *s, void *ctx)
 	return 0;
 }
 
-/* The architecture of a raw boot Image (arm64, RISC-V headers), or NULL. */
+/*
+ * The architecture of a raw boot Image, by the magic of its header
+ * (arch/arm64/include/asm/image.h, arch/riscv/include/asm/image.h: both
+ * at byte 56), or NULL.
+ */
 static const char *raw_image_arch(const uint8_t *d, size_t len)
 {
 	if (len >= 64 && !memcmp(d + 56, "ARM\x64", 4))
 		return "arm64";
-	if (len >= 64 && !memcmp(d + 52, "RSC\x05", 4))
+	if (len >= 64 && !memcmp(d + 56, "RSC\x05", 4))
 		return "RISC-V";
 	return NULL;
 }

@@ -265,6 +265,9 @@ printf '\0%.0s' $(seq 64) > image.raw
 printf 'ARM\x64' | dd of=image.raw bs=1 seek=56 conv=notrunc status=none
 head -c 4096 /dev/zero >> image.raw
 gzip -nc image.raw > Image.gz
+printf '\0%.0s' $(seq 64) > riscv.raw
+printf 'RSC\x05' | dd of=riscv.raw bs=1 seek=56 conv=notrunc status=none
+head -c 4096 /dev/zero >> riscv.raw
 objcopy --update-section __ksymtab=<(head -c 36 /dev/zero | tr '\0' '\377') \
 	"$H/vmlinux" bad-offset 2>/dev/null
 objcopy --update-section __kcrctab=<(head -c 4 /dev/zero) \
@@ -286,6 +289,7 @@ bad "an image as a module" "'x86_64/61/vmlinux': a kernel image, not a module" "
 bad "an object without .modinfo as a module" "'noexp.o': a relocatable file without .modinfo" "$H/vmlinux" noexp.o
 bad "a raw arm64 Image" "'image.raw': a raw arm64 Image, without the section headers" image.raw
 bad "a compressed raw arm64 Image" "'Image.gz': a raw arm64 Image" Image.gz
+bad "a raw RISC-V Image" "'riscv.raw': a raw RISC-V Image, without the section headers" riscv.raw
 bad "an entry pointing outside __ksymtab_strings" "'bad-offset': entry 0 of '__ksymtab' points outside '__ksymtab_strings'" bad-offset
 bad "a CRC table of the wrong size" "'bad-crc': '__kcrctab' holds 4 bytes for the 3 entries" bad-crc
 bad "a table that is not whole entries" "'bad-size': '__ksymtab' is 13 bytes, not a multiple of its 12-byte entries" bad-size

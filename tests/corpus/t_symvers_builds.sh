@@ -129,6 +129,18 @@ check_cell() {
 			sed 's/^/#   /' err
 		sorted_cmp "$cell: bzImage = vmlinux lines" vmlinux.want bz.got
 	fi
+	if [ -n "$CROSS" ]; then
+		# The raw Image, made as arch/*/boot/Makefile makes it: refused
+		# in one line (no section headers to find the tables by).
+		"${CROSS}objcopy" -O binary -R .note -R .note.gnu.build-id \
+			-R .comment -S "$OBJ/vmlinux" Image || return
+		gzip -nc Image > Image.gz
+		for f in Image Image.gz; do
+			expect_fail "$cell: a raw $f is refused in one line, exit 2" 2 \
+				"'$f': a raw (arm64|RISC-V) Image, without the section headers" \
+				"$KHEADERS" symvers $f
+		done
+	fi
 	mods=$(cd "$OBJ" && find . -path ./mi -prune -o -name '*.ko' -print |
 	       LC_ALL=C sort | sed 's|^\./||')
 	n=$(echo "$mods" | wc -w)
