@@ -314,8 +314,7 @@ static void abs_target(const struct kreader *r, enum ksec_id t, uint64_t fo,
 		*addr = get_uint(r, p, r->field);
 }
 
-/* Printable, no blank: it goes into a tab-separated line. */
-static bool ksym_text_ok(const char *s, bool may_be_empty)
+bool kh_ksym_text_ok(const char *s, bool may_be_empty)
 {
 	if (!*s)
 		return may_be_empty;
@@ -365,7 +364,7 @@ static int field_string(const struct kreader *r, enum ksec_id t, size_t i,
 		return kh_err(why, EINVAL, "entry %zu of '%s' points outside '%s'",
 			      i, ksec_names[t], ksec_names[KSEC_STR]);
 	s = (const char *)str->p + off;
-	if (!ksym_text_ok(s, k == 2))
+	if (!kh_ksym_text_ok(s, k == 2))
 		return kh_err(why, EINVAL, "entry %zu of '%s' has a malformed %s",
 			      i, ksec_names[t], k == 2 ? "namespace" : "name");
 	*out = s;

@@ -67,4 +67,26 @@ int kh_ksymtab_read(const uint8_t *data, size_t len,
 /* kh_ksymtab_is_elf() - @data starts with the ELF magic. */
 bool kh_ksymtab_is_elf(const uint8_t *data, size_t len);
 
+/*
+ * kh_ksym_text_ok() - @s is printable without blanks (and not empty unless
+ * @may_be_empty): a name or namespace that cannot split or forge a line of
+ * Module.symvers.
+ */
+bool kh_ksym_text_ok(const char *s, bool may_be_empty);
+
+/* kh_ksymtab_is_raw_arm64() - @data starts with an arm64 Image header. */
+bool kh_ksymtab_is_raw_arm64(const uint8_t *data, size_t len);
+
+/*
+ * kh_ksymtab_read_raw() - kh_ksymtab_read() for a raw arm64 Image (no ELF,
+ * no section headers): the tables are found by their layout alone, and
+ * only where exactly one place fits it to the byte (ksymraw.c).
+ * Return: 0; -ENOENT when @data is no arm64 Image or no place fits;
+ * -EINVAL when more than one does; -ENOMEM; or @fn's non-zero value.
+ */
+int kh_ksymtab_read_raw(const uint8_t *data, size_t len,
+			int (*fn)(const struct kh_ksym *sym, void *ctx),
+			void *ctx, struct kh_ksymtab_info *info,
+			struct kh_error *why);
+
 #endif /* KH_KSYMTAB_H */

@@ -2,8 +2,9 @@
 /*
  * symvers.c - Module.symvers rebuilt from what the kernel image and its
  * modules carry: the export tables ksymtab.c reads, found in the input
- * itself (an ELF file) or in the compressed streams of a boot image or a
- * compressed module (decomp.c's walk, under extract's budgets), named as
+ * itself (an ELF file, or a raw arm64 Image: ksymraw.c) or in the
+ * compressed streams of a boot image or a compressed module (decomp.c's
+ * walk, under extract's budgets), named as
  * modpost names them, sorted and written in modpost's format.  A failed
  * file adds nothing: the entries it added are taken back.
  */
@@ -70,6 +71,7 @@ struct symvers_find {
 	char where_buf[64];
 	bool noent;		/* @why: an ELF file without export tables */
 	const char *raw;	/* a raw Image of this architecture was seen */
+	bool raw_why;		/* @why: why its tables were not found */
 };
 
 static int add_ksym(const struct kh_ksym *s, void *ctx)
@@ -115,12 +117,22 @@ static int try_elf(struct symvers_find *f, const uint8_t *d, size_t len)
 	size_t nr = f->sv->nr;
 	int ret;
 
-	if (!kh_ksymtab_is_elf(d, len)) {
+	if (kh_ksymtab_is_raw_arm64(d, len)) {
+		ret = kh_ksymtab_read_raw(d, len, add_ksym, f, &info,
+					  &f->why);
+		if (ret == -ENOENT || ret == -EINVAL) {
+			f->raw = "arm64";
+			f->raw_why = true;
+			symvers_truncate(f->sv, nr);
+			return 0;
+		}
+	} else if (!kh_ksymtab_is_elf(d, len)) {
 		if (!f->raw)
 			f->raw = raw_image_arch(d, len);
 		return 0;
+	} else {
+		ret = kh_ksymtab_read(d, len, add_ksym, f, &info, &f->why);
 	}
-	ret = kh_ksymtab_read(d, len, add_ksym, f, &info, &f->why);
 	if (!ret && info.module != f->want_module)
 		ret = kh_err(&f->why, EINVAL, "%s",
 			     info.module ? "a module, not a kernel image" :
@@ -165,6 +177,10 @@ static int search_fail(struct symvers_find *f, int ret, const char *name,
 				 "'%s': %s%s%s%s", name, f->where ? "the " : "",
 				 f->where ? f->where : "",
 				 f->where ? ": " : "", f->why.msg);
+	if (f->raw && f->raw_why)
+		return kh_err_at(err, ENOENT, name,
+				 "'%s': a raw %s Image: %s; give the build's vmlinux",
+				 name, f->raw, f->why.msg);
 	if (f->raw)
 		return kh_err_at(err, ENOENT, name,
 				 "'%s': a raw %s Image, without the section headers that locate its export tables; give the build's vmlinux",

@@ -172,6 +172,45 @@ while IFS='|' read -r arch prefix asflags ldflags field; do
 done <<<"$MATRIX"
 [ "$arches" -gt 0 ] || not_ok "no binutils at all for the fixtures"
 
+# Raw arm64 Images (objcopy -O binary behind the 64-byte header, as
+# arch/arm64/boot/Image): tables found by their layout alone, 40 exports.
+rawspec() {
+	local i ns
+	for i in $(seq 10 49); do
+		ns=-
+		[ $((i % 5)) != 0 ] || ns=NS_R
+		[ "$1" != 61 ] || [ $((i % 7)) != 0 ] || ns=0
+		echo "e$i 0x$(printf '%08x' $((i * 2654435761 % 4294967296))) $((i % 2)) $ns"
+	done
+}
+if command -v aarch64-linux-gnu-as >/dev/null; then
+	gen_lds image > raw.lds
+	for v in 61 72 nomv arm64be-72; do
+		layout=${v#arm64be-}
+		asflags= ldflags= flagbyte='\0'
+		[ "$v" = "$layout" ] || { asflags=-EB ldflags=-EB flagbyte='\1'; }
+		spec=$(rawspec "$layout")
+		gen_asm "$layout" prel "$spec" image > raw-$v.S
+		aarch64-linux-gnu-as $asflags -o raw-$v.o raw-$v.S &&
+			aarch64-linux-gnu-ld $ldflags -N -e 0 -T raw.lds -o raw-$v.elf raw-$v.o &&
+			aarch64-linux-gnu-objcopy -O binary raw-$v.elf raw-$v.bin || exit 1
+		{
+			head -c 24 /dev/zero; printf "$flagbyte"; head -c 31 /dev/zero
+			printf 'ARM\x64'; head -c 4 /dev/zero; cat raw-$v.bin
+		} > Image-$v
+		expected "$spec" "$layout" vmlinux > raw-$v.want
+		"$KHEADERS" symvers Image-$v > raw-$v.got 2> err || sed 's/^/#   /' err
+		same_sorted "raw arm64 Image, $v layout: tables found by their layout" raw-$v.want raw-$v.got
+	done
+	# One stray byte between the tables: the layout no longer holds.
+	python3 - <<'EOS2'
+b = bytearray(open("Image-72", "rb").read())
+n = 40
+i = b.find(b"e10\0")		# the strings: flags end right before them
+open("Image-72-bad", "wb").write(b[:i - 1] + b"\2" + b[i:])
+EOS2
+fi
+
 # The rest on the host's x86_64 fixtures.
 H=x86_64/61
 [ -f "$H/vmlinux" ] || { not_ok "x86_64 fixtures missing"; exit 1; }
@@ -287,8 +326,10 @@ bad "ELF without export tables" "'noexp': no export table \(__ksymtab\)" noexp
 bad "a module as the image" "fixture.ko': a module, not a kernel image" "$H/fixture.ko"
 bad "an image as a module" "'x86_64/61/vmlinux': a kernel image, not a module" "$H/vmlinux" "$H/vmlinux"
 bad "an object without .modinfo as a module" "'noexp.o': a relocatable file without .modinfo" "$H/vmlinux" noexp.o
-bad "a raw arm64 Image" "'image.raw': a raw arm64 Image, without the section headers" image.raw
-bad "a compressed raw arm64 Image" "'Image.gz': a raw arm64 Image" Image.gz
+bad "a raw arm64 Image without tables" "'image.raw': a raw arm64 Image: no export tables laid out as the kernel's linker script lays them" image.raw
+bad "a compressed raw arm64 Image without tables" "'Image.gz': a raw arm64 Image: no export tables" Image.gz
+[ ! -f Image-72-bad ] ||
+	bad "a raw arm64 Image whose flags are not flags" "'Image-72-bad': a raw arm64 Image: no export tables laid out" Image-72-bad
 bad "a raw RISC-V Image" "'riscv.raw': a raw RISC-V Image, without the section headers" riscv.raw
 bad "an entry pointing outside __ksymtab_strings" "'bad-offset': entry 0 of '__ksymtab' points outside '__ksymtab_strings'" bad-offset
 bad "a CRC table of the wrong size" "'bad-crc': '__kcrctab' holds 4 bytes for the 3 entries" bad-crc
