@@ -84,7 +84,8 @@ struct kreader {
 	bool prel;
 	unsigned int field;	/* bytes of one field */
 	struct ksec sec[KSEC_NR];
-	struct krel *rel;	/* relocatable files: the table's, sorted */
+	struct krel *rel;	/* the table's relocations (relocatable), or
+				 * the dynamic ones (linked), sorted */
 	size_t nrel, rel_alloc;
 	size_t symtab;		/* the section the relocations refer to */
 	struct klabel *crc;	/* the __crc_* labels, sorted by name */
@@ -302,16 +303,65 @@ static int rel_target(const struct kreader *r, enum ksec_id t, uint64_t fo,
 	return 0;
 }
 
-/* Linked: the field at @fo of table @t holds an offset or an address. */
+/*
+ * A linked file's dynamic relocations (.rela.dyn: a relocatable kernel
+ * such as RISC-V's CONFIG_RELOCATABLE leaves its pointers 0 and has them
+ * filled at boot), sorted by the address they fill.
+ */
+static int load_dyn_rels(struct kreader *r, struct kh_error *why)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	int ret;
+
+	r->nrel = 0;
+	r->symtab = 0;
+	while ((scn = elf_nextscn(r->elf, scn))) {
+		if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC) ||
+		    (sh.sh_type != SHT_RELA && sh.sh_type != SHT_REL))
+			continue;
+		ret = add_rels(r, scn, &sh, why);
+		if (ret)
+			return ret;
+	}
+	if (r->nrel)
+		qsort(r->rel, r->nrel, sizeof(*r->rel), cmp_krel);
+	return 0;
+}
+
+/* The address a dynamic relocation @k writes: S + A (S 0 for RELATIVE). */
+static uint64_t dyn_value(const struct kreader *r, const struct krel *k)
+{
+	Elf_Scn *scn = elf_getscn(r->elf, r->symtab);
+	Elf_Data *d = scn ? elf_getdata(scn, NULL) : NULL;
+	GElf_Sym sym;
+
+	if (!k->sym)
+		return (uint64_t)k->addend;
+	if (!d || !gelf_getsym(d, k->sym, &sym))
+		return 0;
+	return sym.st_value + (uint64_t)k->addend;
+}
+
+/*
+ * Linked: the field at @fo of table @t holds an offset or an address; a
+ * pointer left 0 for a dynamic relocation holds what that relocation
+ * writes there.
+ */
 static void abs_target(const struct kreader *r, enum ksec_id t, uint64_t fo,
 		       uint64_t *addr)
 {
 	const uint8_t *p = r->sec[t].p + fo;
+	const struct krel *k;
 
-	if (r->prel)
+	if (r->prel) {
 		*addr = r->sec[t].addr + fo + (uint64_t)get_sint(r, p, 4);
-	else
-		*addr = get_uint(r, p, r->field);
+		return;
+	}
+	*addr = get_uint(r, p, r->field);
+	k = *addr ? NULL : find_rel(r, r->sec[t].addr + fo);
+	if (k)
+		*addr = dyn_value(r, k);
 }
 
 bool kh_ksym_text_ok(const char *s, bool may_be_empty)
@@ -326,14 +376,15 @@ bool kh_ksym_text_ok(const char *s, bool may_be_empty)
 
 /*
  * A null namespace field: no namespace (6.1's assembly exports write a
- * literal 0 there, which kernel_symbol_namespace() reads as NULL).  In a
- * relocatable file, a field without relocation that holds 0.
+ * literal 0 there, which kernel_symbol_namespace() reads as NULL): a field
+ * that holds 0 and that no relocation fills.
  */
 static bool field_null(const struct kreader *r, enum ksec_id t, uint64_t fo)
 {
 	if (get_uint(r, r->sec[t].p + fo, r->field))
 		return false;
-	return r->eh.e_type != ET_REL || !find_rel(r, fo);
+	return !find_rel(r, r->eh.e_type == ET_REL ? fo :
+			 r->sec[t].addr + fo);
 }
 
 /* The string that field @k of entry @i of table @t points at. */
@@ -593,6 +644,8 @@ int kh_ksymtab_read(const uint8_t *data, size_t len,
 		ret = check_kind(&r, info, why);
 	if (!ret && info->modversions)
 		ret = load_labels(&r, why);
+	if (!ret && !info->module && !r.prel)
+		ret = load_dyn_rels(&r, why);
 	if (!ret)
 		ret = read_table(&r, KSEC_TAB, fn, ctx, info, why);
 	if (!ret)

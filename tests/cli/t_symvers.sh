@@ -172,6 +172,23 @@ while IFS='|' read -r arch prefix asflags ldflags field; do
 done <<<"$MATRIX"
 [ "$arches" -gt 0 ] || not_ok "no binutils at all for the fixtures"
 
+# A relocatable kernel linked as RISC-V's CONFIG_RELOCATABLE links it (-shared
+# -Bsymbolic -z notext --emit-relocs): its pointers are 0 in the file, filled
+# at boot from .rela.dyn (R_RISCV_RELATIVE).
+if command -v riscv64-linux-gnu-as >/dev/null; then
+	for layout in 61 72; do
+		spec=$SPEC61
+		[ "$layout" != 72 ] || spec=$SPEC72
+		d=riscv64/$layout
+		riscv64-linux-gnu-ld -shared -Bsymbolic -z notext --emit-relocs \
+			-T "$d/image.lds" -o "$d/vmlinux.pie" "$d/image.o" || exit 1
+		"$KHEADERS" symvers "$d/vmlinux.pie" > "$d/got.pie" 2> err ||
+			sed 's/^/#   /' err
+		same_sorted "riscv64 $layout relocatable (PIE) image: pointers from .rela.dyn" \
+			"$d/want.image" "$d/got.pie"
+	done
+fi
+
 # Raw arm64 Images (objcopy -O binary behind the 64-byte header, as
 # arch/arm64/boot/Image): tables found by their layout alone, 40 exports.
 rawspec() {
