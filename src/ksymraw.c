@@ -80,11 +80,12 @@ static uint64_t raw_target(const struct raw *r, size_t at, bool may_be_null)
 /* A NUL-terminated string at @off, no longer than a symbol name. */
 static const char *raw_string(const struct raw *r, uint64_t off, bool name)
 {
-	const char *s = (const char *)r->d + off;
+	const char *s;
 	size_t max;
 
 	if (off >= r->len)
 		return NULL;
+	s = (const char *)r->d + off;
 	max = r->len - off < RAW_NAME_MAX ? r->len - off : RAW_NAME_MAX;
 	if (!memchr(s, '\0', max) || !kh_ksym_text_ok(s, !name))
 		return NULL;
