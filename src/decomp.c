@@ -529,7 +529,7 @@ static int walk_spent(struct kh_xz_budget *budget, const struct kh_error *why,
 	if (!kh_xz_budget_spent(budget, &limit))
 		return 0;
 	if (err)
-		*err = why && why->code == EFBIG ? *why : limit;
+		*err = why->code == EFBIG ? *why : limit;
 	return -EFBIG;
 }
 
@@ -580,8 +580,6 @@ int kh_comp_walk(const uint8_t *data, size_t len, const char *name,
 		kh_buf_release(&dec);
 		if (ret)
 			return ret;
-		if (walk_spent(budget, NULL, err))
-			return -EFBIG;
 		walk_skip_to(data, len, next,
 			     s.at + (s.consumed ? s.consumed : 1));
 	}
