@@ -677,9 +677,10 @@ KH_EXPORT void kh_symvers_release(struct kh_symvers *sv);
  * __kflagstab and __ksymtab_strings are read as the kernel reads them
  * (the layouts of include/linux/export-internal.h, 6.1 to 7.2): 32-bit
  * offsets on x86 and arm64, pointers elsewhere; CRCs and flags by slot.
- * A raw arm64 Image (no ELF, no section headers) is read too: its tables
- * are found by the linker script's layout alone, and only where exactly
- * one place fits it to the byte; a raw RISC-V Image is refused.
+ * A raw arm64 or RISC-V Image (no ELF, no section headers) is read too:
+ * its tables are found by the linker script's layout alone, and only where
+ * exactly one place fits it to the byte (a relocatable RISC-V kernel's,
+ * whose pointers are filled at boot, never does).
  *
  * Return: 0; -ENOENT when no ELF kernel with export tables is found
  * (the message says what was there); -EINVAL for malformed tables;

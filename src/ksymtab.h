@@ -74,14 +74,14 @@ bool kh_ksymtab_is_elf(const uint8_t *data, size_t len);
  */
 bool kh_ksym_text_ok(const char *s, bool may_be_empty);
 
-/* kh_ksymtab_is_raw_arm64() - @data starts with an arm64 Image header. */
-bool kh_ksymtab_is_raw_arm64(const uint8_t *data, size_t len);
+/* kh_ksymtab_is_raw() - @data starts with an arm64 or RISC-V Image header. */
+bool kh_ksymtab_is_raw(const uint8_t *data, size_t len);
 
 /*
- * kh_ksymtab_read_raw() - kh_ksymtab_read() for a raw arm64 Image (no ELF,
- * no section headers): the tables are found by their layout alone, and
- * only where exactly one place fits it to the byte (ksymraw.c).
- * Return: 0; -ENOENT when @data is no arm64 Image or no place fits;
+ * kh_ksymtab_read_raw() - kh_ksymtab_read() for a raw arm64 or RISC-V
+ * Image (no ELF, no section headers): the tables are found by their layout
+ * alone, and only where exactly one place fits it to the byte (ksymraw.c).
+ * Return: 0; -ENOENT when @data is no such Image or no place fits;
  * -EINVAL when more than one does; -ENOMEM; or @fn's non-zero value.
  */
 int kh_ksymtab_read_raw(const uint8_t *data, size_t len,

@@ -2,7 +2,7 @@
 /*
  * symvers.c - Module.symvers rebuilt from what the kernel image and its
  * modules carry: the export tables ksymtab.c reads, found in the input
- * itself (an ELF file, or a raw arm64 Image: ksymraw.c) or in the
+ * itself (an ELF file, or a raw arm64 or RISC-V Image: ksymraw.c) or in the
  * compressed streams of a boot image or a compressed module (decomp.c's
  * walk, under extract's budgets), named as
  * modpost names them, sorted and written in modpost's format.  A failed
@@ -117,11 +117,11 @@ static int try_elf(struct symvers_find *f, const uint8_t *d, size_t len)
 	size_t nr = f->sv->nr;
 	int ret;
 
-	if (kh_ksymtab_is_raw_arm64(d, len)) {
+	if (kh_ksymtab_is_raw(d, len)) {
 		ret = kh_ksymtab_read_raw(d, len, add_ksym, f, &info,
 					  &f->why);
 		if (ret == -ENOENT || ret == -EINVAL) {
-			f->raw = "arm64";
+			f->raw = raw_image_arch(d, len);
 			f->raw_why = true;
 			symvers_truncate(f->sv, nr);
 			return 0;

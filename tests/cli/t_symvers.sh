@@ -219,6 +219,32 @@ if command -v aarch64-linux-gnu-as >/dev/null; then
 		"$KHEADERS" symvers Image-$v > raw-$v.got 2> err || sed 's/^/#   /' err
 		same_sorted "raw arm64 Image, $v layout: tables found by their layout" raw-$v.want raw-$v.got
 	done
+	# RISC-V: 64-bit addresses, linked where a 64-bit kernel is
+	# (KERNEL_LINK_ADDR), found with the address of the first byte.
+	if command -v riscv64-linux-gnu-as >/dev/null; then
+		sed 's/\. = 0x10000;/. = 0xffffffff80000000;/' raw.lds > rawrv.lds
+		for v in 61 72 nomv; do
+			spec=$(rawspec "$v")
+			gen_asm "$v" 8 "$spec" image > rawrv-$v.S
+			riscv64-linux-gnu-as -march=rv64imac -mabi=lp64 -o rawrv-$v.o rawrv-$v.S &&
+				riscv64-linux-gnu-ld -N -e 0 -T rawrv.lds -o rawrv-$v.elf rawrv-$v.o &&
+				riscv64-linux-gnu-objcopy -O binary rawrv-$v.elf rawrv-$v.bin || exit 1
+			{
+				head -c 48 /dev/zero; printf 'RISCV\0\0\0RSC\x05'
+				head -c 4 /dev/zero; cat rawrv-$v.bin
+			} > ImageRV-$v
+			expected "$spec" "$v" vmlinux > rawrv-$v.want
+			"$KHEADERS" symvers ImageRV-$v > rawrv-$v.got 2> err || sed 's/^/#   /' err
+			same_sorted "raw RISC-V Image, $v layout: tables and base found by their layout" \
+				rawrv-$v.want rawrv-$v.got
+		done
+		# A relocatable kernel's Image: pointers 0, filled at boot.
+		riscv64-linux-gnu-ld -shared -Bsymbolic -z notext -T rawrv.lds \
+			-o rawrv-pie.elf rawrv-72.o &&
+			riscv64-linux-gnu-objcopy -O binary rawrv-pie.elf rawrv-pie.bin || exit 1
+		{ head -c 48 /dev/zero; printf 'RISCV\0\0\0RSC\x05'; head -c 4 /dev/zero
+		  cat rawrv-pie.bin; } > ImageRV-pie
+	fi
 	# One stray byte between the tables: the layout no longer holds.
 	python3 - <<'EOS2'
 b = bytearray(open("Image-72", "rb").read())
@@ -347,7 +373,9 @@ bad "a raw arm64 Image without tables" "'image.raw': a raw arm64 Image: no expor
 bad "a compressed raw arm64 Image without tables" "'Image.gz': a raw arm64 Image: no export tables" Image.gz
 [ ! -f Image-72-bad ] ||
 	bad "a raw arm64 Image whose flags are not flags" "'Image-72-bad': a raw arm64 Image: no export tables laid out" Image-72-bad
-bad "a raw RISC-V Image" "'riscv.raw': a raw RISC-V Image, without the section headers" riscv.raw
+bad "a raw RISC-V Image without tables" "'riscv.raw': a raw RISC-V Image: no export tables laid out" riscv.raw
+[ ! -f ImageRV-pie ] ||
+	bad "a relocatable RISC-V kernel's raw Image (pointers 0)" "'ImageRV-pie': a raw RISC-V Image: no export tables .*a relocatable kernel leaves them 0" ImageRV-pie
 bad "an entry pointing outside __ksymtab_strings" "'bad-offset': entry 0 of '__ksymtab' points outside '__ksymtab_strings'" bad-offset
 bad "a CRC table of the wrong size" "'bad-crc': '__kcrctab' holds 4 bytes for the 3 entries" bad-crc
 bad "a table that is not whole entries" "'bad-size': '__ksymtab' is 13 bytes, not a multiple of its 12-byte entries" bad-size

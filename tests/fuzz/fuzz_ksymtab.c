@@ -4,7 +4,8 @@
  * symvers`: 1 byte shape, then the file.  Even: kh_ksymtab_read() on the
  * file (an ELF vmlinux or module, either class and byte order, linked or
  * relocatable).  Odd: kh_symvers_add_image() on it (the ELF itself, one
- * in a compressed stream, or a raw arm64 Image), then sorted and formatted.  Invariants: success
+ * in a compressed stream, or a raw arm64 or RISC-V Image), then sorted and
+ * formatted.  Invariants: success
  * or a message; every name is non-empty and every name and namespace is
  * printable without blanks; the count matches; each formatted line has
  * exactly five fields; a failed image adds nothing.
