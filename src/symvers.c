@@ -70,8 +70,8 @@ struct symvers_find {
 	const char *where;	/* "xz stream at offset N" of @why, or NULL */
 	char where_buf[64];
 	bool noent;		/* @why: an ELF file without export tables */
-	const char *raw;	/* a raw Image of this architecture was seen */
-	bool raw_why;		/* @why: why its tables were not found */
+	const char *raw;	/* a raw Image of this architecture was seen,
+				 * @why says why its tables were not found */
 };
 
 static int add_ksym(const struct kh_ksym *s, void *ctx)
@@ -110,7 +110,10 @@ static const char *raw_image_arch(const uint8_t *d, size_t len)
 	return NULL;
 }
 
-/* @d as the ELF file: 1 when read, 0 when it is none (search on), -errno. */
+/*
+ * @d as the kernel or module (an ELF file, or a raw Image): 1 when read,
+ * 0 when it is none (search on), or -errno.
+ */
 static int try_elf(struct symvers_find *f, const uint8_t *d, size_t len)
 {
 	struct kh_ksymtab_info info;
@@ -122,13 +125,10 @@ static int try_elf(struct symvers_find *f, const uint8_t *d, size_t len)
 					  &f->why);
 		if (ret == -ENOENT || ret == -EINVAL) {
 			f->raw = raw_image_arch(d, len);
-			f->raw_why = true;
 			symvers_truncate(f->sv, nr);
 			return 0;
 		}
 	} else if (!kh_ksymtab_is_elf(d, len)) {
-		if (!f->raw)
-			f->raw = raw_image_arch(d, len);
 		return 0;
 	} else {
 		ret = kh_ksymtab_read(d, len, add_ksym, f, &info, &f->why);
@@ -177,14 +177,10 @@ static int search_fail(struct symvers_find *f, int ret, const char *name,
 				 "'%s': %s%s%s%s", name, f->where ? "the " : "",
 				 f->where ? f->where : "",
 				 f->where ? ": " : "", f->why.msg);
-	if (f->raw && f->raw_why)
+	if (f->raw)
 		return kh_err_at(err, ENOENT, name,
 				 "'%s': a raw %s Image: %s; give the build's vmlinux",
 				 name, f->raw, f->why.msg);
-	if (f->raw)
-		return kh_err_at(err, ENOENT, name,
-				 "'%s': a raw %s Image, without the section headers that locate its export tables; give the build's vmlinux",
-				 name, f->raw);
 	return kh_err_at(err, ENOENT, name,
 			 "'%s': not an ELF %s, nor a file holding one in a compressed stream (%u stream(s) decoded)",
 			 name, what, walk ? walk->streams : 0);
