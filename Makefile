@@ -287,7 +287,7 @@ install-kbuild:
 	install -m 0644 docs/kheaders-install-into-tree.1 \
 		$(DESTDIR)$(MANDIR)/man1/kheaders-install-into-tree.1
 
-MAN_PARTS := docs/man/head.roff $(foreach c,build embed extract list diff verify strip prepare uapi drift,docs/man/$(c).roff) docs/man/tail.roff
+MAN_PARTS := docs/man/head.roff $(foreach c,build embed extract list diff verify strip prepare symvers uapi drift,docs/man/$(c).roff) docs/man/tail.roff
 
 # The man page is assembled from one fragment per subcommand.
 man: docs/kheaders.1

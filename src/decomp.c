@@ -497,3 +497,91 @@ int kh_decompress(enum kh_comp fmt, const uint8_t *in, size_t len,
 			      name);
 	return f->decode(&c, in, len, max_out, out, consumed);
 }
+
+/* The earliest candidate of any format at or after the cursors. */
+static enum kh_comp walk_next(const size_t *next, size_t len)
+{
+	enum kh_comp f, best = KH_COMP_COUNT;
+
+	for (f = 0; f < KH_COMP_COUNT; f++)
+		if (next[f] < len && (best == KH_COMP_COUNT ||
+				      next[f] < next[best]))
+			best = f;
+	return best;
+}
+
+static void walk_skip_to(const uint8_t *d, size_t len, size_t *next,
+			 size_t to)
+{
+	enum kh_comp f;
+
+	for (f = 0; f < KH_COMP_COUNT; f++)
+		if (next[f] < to)
+			next[f] = kh_comp_find(f, d, len, to);
+}
+
+/* After a failed decode: -EFBIG when it spent the budget, else 0. */
+static int walk_spent(struct kh_xz_budget *budget, const struct kh_error *why,
+		      struct kh_error *err)
+{
+	struct kh_error limit;
+
+	if (!kh_xz_budget_spent(budget, &limit))
+		return 0;
+	if (err)
+		*err = why->code == EFBIG ? *why : limit;
+	return -EFBIG;
+}
+
+int kh_comp_walk(const uint8_t *data, size_t len, const char *name,
+		 unsigned int max_tries, struct kh_xz_budget *budget,
+		 int (*fn)(const struct kh_comp_stream *s, void *ctx),
+		 void *ctx, struct kh_comp_walk *walk, struct kh_error *err)
+{
+	struct kh_comp_walk own = { 0, 0 };
+	size_t next[KH_COMP_COUNT];
+	struct kh_comp_stream s;
+	struct kh_error why;
+	struct kh_buf dec;
+	enum kh_comp f;
+	int ret;
+
+	if (!walk)
+		walk = &own;
+	memset(walk, 0, sizeof(*walk));
+	for (f = 0; f < KH_COMP_COUNT; f++)
+		next[f] = kh_comp_find(f, data, len, 0);
+	while ((f = walk_next(next, len)) != KH_COMP_COUNT &&
+	       walk->tries++ < max_tries) {
+		s.fmt = f;
+		s.at = next[f];
+		s.dec = &dec;
+		kh_buf_init(&dec);
+		ret = kh_decompress(f, data + s.at, len - s.at, SIZE_MAX, &dec,
+				    &s.consumed, name, s.at, budget, &why);
+		if (ret == -ENOMEM) {
+			kh_buf_release(&dec);
+			if (err)
+				*err = why;
+			return ret;
+		}
+		if (ret == -EFBIG && walk_spent(budget, &why, err)) {
+			kh_buf_release(&dec);
+			return -EFBIG;
+		}
+		if ((ret && ret != -EBADMSG) || dec.len < KH_COMP_WALK_MIN_OUT) {
+			kh_buf_release(&dec);
+			next[f] = kh_comp_find(f, data, len, s.at + 1);
+			continue;
+		}
+		walk->streams++;
+		s.complete = !ret;
+		ret = fn(&s, ctx);
+		kh_buf_release(&dec);
+		if (ret)
+			return ret;
+		walk_skip_to(data, len, next,
+			     s.at + (s.consumed ? s.consumed : 1));
+	}
+	return 0;
+}

@@ -76,4 +76,54 @@ int kh_decompress(enum kh_comp fmt, const uint8_t *in, size_t len,
 		  const char *name, uint64_t where, struct kh_xz_budget *budget,
 		  struct kh_error *err);
 
+/* Streams decoding to fewer bytes than this are not worth searching. */
+#define KH_COMP_WALK_MIN_OUT 512
+
+/*
+ * struct kh_comp_stream - one embedded stream kh_comp_walk() decoded.
+ * @fmt: its format
+ * @at: offset of its magic in the input
+ * @consumed: input bytes it took
+ * @complete: it ended cleanly (else @dec is what decoded before the
+ *	damage or truncation)
+ * @dec: the decoded bytes, valid during the callback only
+ */
+struct kh_comp_stream {
+	enum kh_comp fmt;
+	size_t at;
+	size_t consumed;
+	bool complete;
+	const struct kh_buf *dec;
+};
+
+/*
+ * struct kh_comp_walk - how a kh_comp_walk() went, for "what was tried".
+ * @tries: candidate magics decoded (more than @max_tries: it stopped there)
+ * @streams: streams passed to the callback
+ */
+struct kh_comp_walk {
+	unsigned int tries;
+	unsigned int streams;
+};
+
+/*
+ * kh_comp_walk() - decode every compressed stream embedded in @data, in
+ * every format of the table, earliest first, and pass each one that
+ * decodes (completely, or partly before damage) to at least
+ * KH_COMP_WALK_MIN_OUT bytes to @fn.  After a stream, the walk goes on
+ * past the input it took; after a failed candidate, one byte past its
+ * magic.  At most @max_tries candidates are decoded; every one counts
+ * against @budget.
+ * @fn: returns 0 to go on, another value to stop the walk with it
+ * @walk: filled with the counts (may be NULL)
+ * @err: filled when the walk fails (not for @fn's own values)
+ *
+ * Return: 0 when every stream was walked, @fn's non-zero value, -ENOMEM,
+ * or -EFBIG when @budget is spent (@err names what ran out).
+ */
+int kh_comp_walk(const uint8_t *data, size_t len, const char *name,
+		 unsigned int max_tries, struct kh_xz_budget *budget,
+		 int (*fn)(const struct kh_comp_stream *s, void *ctx),
+		 void *ctx, struct kh_comp_walk *walk, struct kh_error *err);
+
 #endif /* KH_DECOMP_H */

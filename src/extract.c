@@ -171,27 +171,6 @@ static bool search_decoded(struct extract_ctx *c, const struct kh_buf *dec,
 	return false;
 }
 
-/* The earliest plausible stream of any format at or after the cursors. */
-static enum kh_comp next_stream(size_t *next, size_t len)
-{
-	enum kh_comp f, best = KH_COMP_COUNT;
-
-	for (f = 0; f < KH_COMP_COUNT; f++)
-		if (next[f] < len && (best == KH_COMP_COUNT ||
-				      next[f] < next[best]))
-			best = f;
-	return best;
-}
-
-static void skip_to(const uint8_t *d, size_t len, size_t *next, size_t to)
-{
-	enum kh_comp f;
-
-	for (f = 0; f < KH_COMP_COUNT; f++)
-		if (next[f] < to)
-			next[f] = kh_comp_find(f, d, len, to);
-}
-
 static void note_xz(struct extract_ctx *c, enum kh_comp fmt, size_t at,
 		    const struct kh_buf *dec, size_t consumed, bool complete)
 {
@@ -220,6 +199,34 @@ static void tried_no_streams(struct extract_ctx *c)
 	kh_buf_release(&names);
 }
 
+struct container_ctx {
+	struct extract_ctx *c;
+	struct kh_buf *out;
+	struct kh_extract_info *info;
+};
+
+/* One decoded stream of strategy 3: 1 and the archive when found in it. */
+static int search_container(const struct kh_comp_stream *s, void *ctx)
+{
+	struct container_ctx *cc = ctx;
+	struct extract_ctx *c = cc->c;
+	enum kh_found_by how = KH_FOUND_NONE;
+	struct kh_span span;
+
+	note_xz(c, s->fmt, s->at, s->dec, s->consumed, s->complete);
+	if (!kh_tar_looks_like(s->dec->data, s->dec->len) &&
+	    search_decoded(c, s->dec, s->fmt, s->at, &span, &how) &&
+	    !c->stop.code) {
+		info_set(cc->info, how, &span);
+		if (cc->info) {
+			cc->info->container = kh_comp_name(s->fmt);
+			cc->info->container_offset = s->at;
+		}
+		return found(s->dec->data, &span, cc->out);
+	}
+	return c->stop.code ? -EFBIG : 0;
+}
+
 /*
  * Strategy 3: decode every embedded compressed stream and search it; on a
  * hit the archive is appended to @out.  A decoded stream that is itself a
@@ -229,57 +236,23 @@ static void tried_no_streams(struct extract_ctx *c)
 static int search_containers(struct extract_ctx *c, struct kh_buf *out,
 			     struct kh_extract_info *info)
 {
-	size_t next[KH_COMP_COUNT], at, consumed;
-	enum kh_found_by how = KH_FOUND_NONE;
-	unsigned int tries = 0;
+	struct container_ctx cc = { c, out, info };
+	struct kh_comp_walk walk;
 	struct kh_error why;
-	struct kh_span span;
-	struct kh_buf dec;
-	enum kh_comp f;
 	int ret;
 
-	for (f = 0; f < KH_COMP_COUNT; f++)
-		next[f] = kh_comp_find(f, c->data, c->len, 0);
-	while ((f = next_stream(next, c->len)) != KH_COMP_COUNT &&
-	       tries++ < MAX_CONTAINER_TRIES) {
-		at = next[f];
-		kh_buf_init(&dec);
-		ret = kh_decompress(f, c->data + at, c->len - at,
-				    SIZE_MAX, &dec, &consumed,
-				    c->name, at, &c->budget, &why);
-		if (ret == -ENOMEM || (ret == -EFBIG && budget_stop(c, &why))) {
-			kh_buf_release(&dec);
-			return ret;
-		}
-		if ((ret && ret != -EBADMSG) || dec.len < 512) {
-			kh_buf_release(&dec);
-			next[f] = kh_comp_find(f, c->data, c->len, at + 1);
-			continue;
-		}
-		c->streams++;
-		note_xz(c, f, at, &dec, consumed, !ret);
-		if (!kh_tar_looks_like(dec.data, dec.len) &&
-		    search_decoded(c, &dec, f, at, &span, &how) &&
-		    !c->stop.code) {
-			info_set(info, how, &span);
-			if (info) {
-				info->container = kh_comp_name(f);
-				info->container_offset = at;
-			}
-			ret = found(dec.data, &span, out);
-			kh_buf_release(&dec);
-			return ret;
-		}
-		kh_buf_release(&dec);
-		if (c->stop.code)
-			return -EFBIG;
-		skip_to(c->data, c->len, next, at + (consumed ? consumed : 1));
-	}
+	ret = kh_comp_walk(c->data, c->len, c->name, MAX_CONTAINER_TRIES,
+			   &c->budget, search_container, &cc, &walk, &why);
+	c->streams += walk.streams;
+	if (ret == -EFBIG && !c->stop.code)
+		c->stop = why;
+	if (ret)
+		return ret;
 	if (!c->streams)
 		tried_no_streams(c);
 	else if (c->streams > c->listed)
 		kh_buf_add_item(&c->tried, "; ", "%u compressed stream(s) decoded in all", c->streams);
-	if (tries > MAX_CONTAINER_TRIES)
+	if (walk.tries > MAX_CONTAINER_TRIES)
 		kh_buf_add_item(&c->tried, "; ", "stopped after %d candidate streams", MAX_CONTAINER_TRIES);
 	return 0;
 }

@@ -629,6 +629,109 @@ KH_EXPORT int kh_extract(const struct kh_extract_opts *opts,
 			 struct kh_buf *out, struct kh_extract_info *info,
 			 struct kh_error *err);
 
+/* ---- symvers: Module.symvers from a kernel image and its modules ------- */
+
+/*
+ * struct kh_symvers_entry - one line of Module.symvers.
+ * @crc: the symbol's CRC (0 for a kernel without CONFIG_MODVERSIONS, as
+ *	modpost writes it)
+ * @symbol: the exported symbol (owned)
+ * @module: "vmlinux", or the module's name as modpost writes it (owned)
+ * @ns: the symbol namespace, "" for none (owned)
+ * @gpl: EXPORT_SYMBOL_GPL rather than EXPORT_SYMBOL
+ */
+struct kh_symvers_entry {
+	uint32_t crc;
+	char *symbol;
+	char *module;
+	char *ns;
+	bool gpl;
+};
+
+/*
+ * struct kh_symvers - the exports gathered so far; kh_symvers_init() makes
+ * an empty one (allocating nothing), kh_symvers_release() frees it.
+ * @v: @nr entries, in the order they were found until kh_symvers_sort()
+ * @modules: module files read (kh_symvers_add_modules())
+ */
+struct kh_symvers {
+	struct kh_symvers_entry *v;
+	size_t nr;
+	size_t alloc;
+	size_t modules;
+};
+
+KH_EXPORT void kh_symvers_init(struct kh_symvers *sv);
+KH_EXPORT void kh_symvers_release(struct kh_symvers *sv);
+
+/**
+ * kh_symvers_add_image() - add the exports of a kernel image, as module
+ * "vmlinux".
+ * @sv: where they go
+ * @in: the image and the search budgets, as for kh_extract() (@out_path
+ *	is ignored): a vmlinux (stripped or not), or a file holding one in a
+ *	compressed stream (an x86 bzImage, a vmlinuz)
+ * @err: filled on failure
+ *
+ * The image's __ksymtab, __ksymtab_gpl, __kcrctab, __kcrctab_gpl,
+ * __kflagstab and __ksymtab_strings are read as the kernel reads them
+ * (the layouts of include/linux/export-internal.h, 6.1 to 7.2): 32-bit
+ * offsets on x86 and arm64, pointers elsewhere; CRCs and flags by slot.
+ * A raw arm64 or RISC-V Image (no ELF, no section headers) is read too:
+ * its tables are found by the linker script's layout alone, and only where
+ * exactly one place fits it to the byte (a relocatable RISC-V kernel's,
+ * whose pointers are filled at boot, never does).
+ *
+ * Return: 0; -ENOENT when no ELF kernel with export tables is found
+ * (the message says what was there); -EINVAL for malformed tables;
+ * -EFBIG when a search budget ran out; another negative errno value.
+ */
+KH_EXPORT int kh_symvers_add_image(struct kh_symvers *sv,
+				   const struct kh_extract_opts *in,
+				   struct kh_error *err);
+
+/**
+ * kh_symvers_add_modules() - add the exports of a module file, or of every
+ * module below a directory.
+ * @sv: where they go
+ * @path: a module (.ko, .ko.xz, .ko.gz, .ko.zst) or a directory: an
+ *	installed /lib/modules/RELEASE (its kernel/ subdirectory names the
+ *	modules) or any directory of modules
+ * @in: the search budgets, per module file (@path, @data are ignored);
+ *	NULL for the defaults
+ * @err: filled on failure
+ *
+ * A module is named as modpost names it: its path below
+ * /lib/modules/RELEASE/kernel/ (or below the directory given) without the
+ * ".ko" suffix, e.g. "drivers/net/dummy"; a module file given by itself,
+ * and one outside kernel/ (updates/, extra/), by its file name without the
+ * suffix.  The walk never follows a symbolic link (the tree's build and
+ * source links), reads files named *.ko, *.ko.xz, *.ko.gz and *.ko.zst
+ * only, in bytewise name order.
+ *
+ * Return: 0 or a negative errno value; a file that is not a kernel module
+ * is an error (-ENOENT), naming it.
+ */
+KH_EXPORT int kh_symvers_add_modules(struct kh_symvers *sv, const char *path,
+				     const struct kh_extract_opts *in,
+				     struct kh_error *err);
+
+/*
+ * kh_symvers_sort() - order the entries bytewise by symbol, then module,
+ * then namespace (the output then depends on nothing but the inputs).
+ */
+KH_EXPORT void kh_symvers_sort(struct kh_symvers *sv);
+
+/**
+ * kh_symvers_format() - append the entries to @out in the format of
+ * Module.symvers, as modpost's write_dump() writes it, one line each:
+ * "0x%08x\tSYMBOL\tMODULE\tEXPORT_SYMBOL[_GPL]\tNAMESPACE\n" (the last
+ * field empty, after its tab, when there is no namespace).
+ * Return: 0 or -ENOMEM.
+ */
+KH_EXPORT int kh_symvers_format(const struct kh_symvers *sv,
+				struct kh_buf *out);
+
 /* ---- unpack, list, diff ------------------------------------------------ */
 
 #define KH_UNPACK_DEFAULT_MAX_SIZE (1ull << 30)

@@ -24,6 +24,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_strip(int argc, char **argv);
 int cmd_prepare(int argc, char **argv);
+int cmd_symvers(int argc, char **argv);
 int cmd_uapi(int argc, char **argv);
 int cmd_drift(int argc, char **argv);
 

@@ -28,6 +28,7 @@ static const struct cmd_struct commands[] = {
 	{ "verify", cmd_verify, "rebuild from trees and compare with an image" },
 	{ "strip", cmd_strip, "strip comments from headers the way build does" },
 	{ "prepare", cmd_prepare, "unpack the running kernel's headers for tracers" },
+	{ "symvers", cmd_symvers, "write Module.symvers from a kernel image and modules" },
 	{ "uapi", cmd_uapi, "install the user-space API headers (headers_install)" },
 	{ "drift", cmd_drift, "report copies of kernel headers that differ from them" },
 };

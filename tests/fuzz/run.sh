@@ -36,7 +36,7 @@ for name in "$@"; do
 	case $name in
 	timestamp) max_len=256 ;;
 	depfile|listfile|driftmap) max_len=4096 ;;
-	strip|scan|uapi) max_len=65536 ;;
+	strip|scan|uapi|ksymtab) max_len=65536 ;;
 	*) max_len=1048576 ;;
 	esac
 	dirs=("$work")
