@@ -138,7 +138,7 @@ struct td_search {
  * several diagonals overlap in one round, the one with the most of A
  * consumed wins, as in GNU diff (which walks the diagonals downwards):
  * equal-cost edit scripts then group lines as diff(1) does, which
- * decides its -B and -I verdicts (docs/drift.md).
+ * decides its -B and -I verdicts (docs/uapi.md).
  */
 static bool td_forward(struct td_search *s, long d, struct td_split *sp)
 {
