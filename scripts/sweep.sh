@@ -122,13 +122,19 @@ src_stamp() {
 # code, redone when the stamp changed.
 prepare_trees() {
 	local v=$1 tree=$2 stamp a ex=() t
-	stamp=$(src_stamp "$tree")
 	for a in "$tree"/arch/*/; do
 		a=$(basename "$a")
 		[ "$a" = x86 ] || ex+=("--exclude=./arch/$a/*.[chS]" "--exclude=./arch/$a/*.dts*")
 	done
 	ex+=(--exclude='./Documentation/*.rst' --exclude=./.kh-complete)
 	for t in stock src; do
+		# The stock copy depends on the tree alone.
+		if [ "$t" = src ]; then
+			stamp=$(src_stamp "$tree")
+		else
+			stamp=$({ echo "$tree"; stat -c %Y "$tree/.kh-complete" 2>/dev/null; } |
+				sha256sum | cut -c1-16)
+		fi
 		[ "$(cat "$dir/$t-$v.stamp" 2>/dev/null)" = "$stamp" ] && continue
 		rm -rf "$dir/$t-$v" "$dir/$t-$v.stamp"
 		mkdir -p "$dir/$t-$v"
