@@ -23,7 +23,7 @@
 # stock tree cannot build either is reported ("stock-fails"), not counted.
 #
 # Resumable: a cell's result is kept in DIR/results/CELL with a stamp of
-# the integration, the tool and the tree; a later run redoes only cells
+# the integration, the tool's version and the tree; a later run redoes only cells
 # without a result for the current stamp (--fresh: all).  The table of all
 # results is written to DIR/results.md.  Object trees are deleted after
 # each cell; logs stay in DIR/logs.
