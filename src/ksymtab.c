@@ -225,20 +225,26 @@ static int add_rels(struct kreader *r, Elf_Scn *scn, const GElf_Shdr *sh,
 	return 0;
 }
 
-/* A relocatable file: the relocations of table @t, sorted by offset. */
-static int load_rels(struct kreader *r, enum ksec_id t, struct kh_error *why)
+/*
+ * The relocations of the REL/RELA sections that apply to section @target
+ * (a relocatable file: a table's section index), or of every allocated one
+ * when @target is 0 (a linked file's dynamic relocations), sorted by the
+ * offset or address they fill.
+ */
+static int load_rel_sections(struct kreader *r, size_t target,
+			     struct kh_error *why)
 {
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
-	size_t i;
 	int ret;
 
 	r->nrel = 0;
 	r->symtab = 0;
 	while ((scn = elf_nextscn(r->elf, scn))) {
 		if (!gelf_getshdr(scn, &sh) ||
-		    (sh.sh_type != SHT_RELA && sh.sh_type != SHT_REL) ||
-		    sh.sh_info != r->sec[t].ndx)
+		    (sh.sh_type != SHT_RELA && sh.sh_type != SHT_REL))
+			continue;
+		if (target ? sh.sh_info != target : !(sh.sh_flags & SHF_ALLOC))
 			continue;
 		ret = add_rels(r, scn, &sh, why);
 		if (ret)
@@ -246,6 +252,17 @@ static int load_rels(struct kreader *r, enum ksec_id t, struct kh_error *why)
 	}
 	if (r->nrel)
 		qsort(r->rel, r->nrel, sizeof(*r->rel), cmp_krel);
+	return 0;
+}
+
+/* A relocatable file: the relocations of table @t, sorted by offset. */
+static int load_rels(struct kreader *r, enum ksec_id t, struct kh_error *why)
+{
+	size_t i;
+	int ret = load_rel_sections(r, r->sec[t].ndx, why);
+
+	if (ret)
+		return ret;
 	for (i = 1; i < r->nrel; i++)
 		if (r->rel[i].off == r->rel[i - 1].off)
 			return kh_err(why, EINVAL, "two relocations at offset %llu of '%s'",
@@ -300,32 +317,6 @@ static int rel_target(const struct kreader *r, enum ksec_id t, uint64_t fo,
 	if (!k->rela || r->eh.e_machine == EM_SH)
 		addend += get_sint(r, r->sec[t].p + fo, r->field);
 	*str_off = sym.st_value + (uint64_t)addend;
-	return 0;
-}
-
-/*
- * A linked file's dynamic relocations (.rela.dyn: a relocatable kernel
- * such as RISC-V's CONFIG_RELOCATABLE leaves its pointers 0 and has them
- * filled at boot), sorted by the address they fill.
- */
-static int load_dyn_rels(struct kreader *r, struct kh_error *why)
-{
-	Elf_Scn *scn = NULL;
-	GElf_Shdr sh;
-	int ret;
-
-	r->nrel = 0;
-	r->symtab = 0;
-	while ((scn = elf_nextscn(r->elf, scn))) {
-		if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC) ||
-		    (sh.sh_type != SHT_RELA && sh.sh_type != SHT_REL))
-			continue;
-		ret = add_rels(r, scn, &sh, why);
-		if (ret)
-			return ret;
-	}
-	if (r->nrel)
-		qsort(r->rel, r->nrel, sizeof(*r->rel), cmp_krel);
 	return 0;
 }
 
@@ -644,8 +635,12 @@ int kh_ksymtab_read(const uint8_t *data, size_t len,
 		ret = check_kind(&r, info, why);
 	if (!ret && info->modversions)
 		ret = load_labels(&r, why);
+	/*
+	 * A relocatable kernel (RISC-V's CONFIG_RELOCATABLE) leaves its
+	 * pointers 0 and has .rela.dyn fill them at boot.
+	 */
 	if (!ret && !info->module && !r.prel)
-		ret = load_dyn_rels(&r, why);
+		ret = load_rel_sections(&r, 0, why);
 	if (!ret)
 		ret = read_table(&r, KSEC_TAB, fn, ctx, info, why);
 	if (!ret)
