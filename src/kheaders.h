@@ -236,9 +236,23 @@ KH_EXPORT void kh_outfile_cleanup_all(void);
 
 /* ---- build ------------------------------------------------------------ */
 
+/*
+ * enum kh_profile - what an archive holds.
+ * @KH_PROFILE_HEADERS: include/ and arch/$SRCARCH/include/
+ * @KH_PROFILE_UAPI: only their uapi/ directories
+ * @KH_PROFILE_MODULES: the headers and a kit for external module builds
+ *	(docs/modules.md): the top and architecture Makefiles, scripts/
+ *	sources with the object tree's generated non-binaries, .config,
+ *	include/config/auto.conf, the module linker script, objtool's
+ *	sources where modules go through objtool; never a host binary,
+ *	Module.symvers or the randstruct seed (a CONFIG_RANDSTRUCT kernel
+ *	gets -EPERM).  Kit files are stored as they are (never stripped),
+ *	executable ones with mode 0755.
+ */
 enum kh_profile {
-	KH_PROFILE_HEADERS,	/* include/ and arch/$SRCARCH/include/ */
-	KH_PROFILE_UAPI,	/* only the uapi/ directories */
+	KH_PROFILE_HEADERS,
+	KH_PROFILE_UAPI,
+	KH_PROFILE_MODULES,
 };
 
 /*

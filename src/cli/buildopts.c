@@ -94,9 +94,11 @@ int cli_build_option(struct cli_build_args *a, int c, const char *arg,
 			a->opts.profile = KH_PROFILE_HEADERS;
 		else if (!strcmp(arg, "uapi"))
 			a->opts.profile = KH_PROFILE_UAPI;
+		else if (!strcmp(arg, "modules"))
+			a->opts.profile = KH_PROFILE_MODULES;
 		else
 			return cli_usage_error(usage,
-				"invalid --profile '%s': want headers or uapi",
+				"invalid --profile '%s': want headers, uapi or modules",
 				arg);
 		break;
 	default:
