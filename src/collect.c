@@ -623,6 +623,20 @@ static int add_kit_file(struct walk *w, const char *name)
 	return ret;
 }
 
+/* A file named on the command line, archived as @name: it must be there. */
+static int add_given_file(struct walk *w, const char *name, const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return kh_err_sys_at(w->err, errno, path, "cannot stat '%s'",
+				     path);
+	if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+		return kh_err_at(w->err, EINVAL, path,
+				 "'%s' is not a regular file", path);
+	return add_kit_source(w, name, path, &st);
+}
+
 /* Whether the source tree is the object tree (an in-tree build). */
 static bool same_tree(const char *srctree, const char *objtree)
 {
@@ -656,7 +670,12 @@ static int collect_kit(const struct kh_build_opts *opts,
 		w->kit = r;
 		w->skip_dir = NULL;
 		w->no_dir_deps = in_tree;
-		ret = r->dir ? walk_root(w, rel, false) : add_kit_file(w, rel);
+		if ((r->flags & KH_KIT_GIVEN) && opts->module_lds)
+			ret = add_given_file(w, rel, opts->module_lds);
+		else if (r->dir)
+			ret = walk_root(w, rel, false);
+		else
+			ret = add_kit_file(w, rel);
 		w->kit = NULL;
 		w->no_dir_deps = false;
 	}
@@ -742,6 +761,9 @@ static int kit_watch_paths(const struct kh_build_opts *opts,
 	for (i = 0; i < kh_kit_nr_roots && !ret; i++) {
 		r = &kh_kit_roots[i];
 		if (r->dir && in_tree)
+			continue;
+		/* A given file is an input of the build, recorded as such. */
+		if ((r->flags & KH_KIT_GIVEN) && opts->module_lds)
 			continue;
 		ret = watch_add(paths, nr, r->objtree ? objtree : opts->srctree,
 				r->path, opts->arch);

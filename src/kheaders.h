@@ -267,6 +267,10 @@ enum kh_profile {
  * @mtime: the one mtime of every entry, seconds since the epoch
  * @threads: worker threads (0: online CPUs); with @jobserver, threads
  *	beyond the first also need a job token each (taken without waiting)
+ * @module_lds: KH_PROFILE_MODULES: the module linker script to archive as
+ *	scripts/module.lds instead of the object tree's (which Kbuild makes
+ *	in modules_prepare, a step the kernel's own objects do not wait
+ *	for), or NULL
  * @block_entries: average entries per xz block (0: KH_BLOCK_ENTRIES); the
  *	blocks depend on this and the entry paths only
  * @cache_dir: block cache directory, or NULL for none
@@ -293,6 +297,7 @@ struct kh_build_opts {
 	void *note_ctx;
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;
+	const char *module_lds;
 };
 
 /*

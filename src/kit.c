@@ -49,7 +49,7 @@ const struct kh_kit_root kh_kit_roots[] = {
 	{ true, false, "include/config/auto.conf", KH_KIT_REQUIRED, NULL },
 	{ true, false, "include/config/kernel.release", 0, NULL },
 	/* modules_prepare's, or where Debian's headers packages keep it. */
-	{ true, false, "scripts/module.lds", KH_KIT_LDS, NULL },
+	{ true, false, "scripts/module.lds", KH_KIT_LDS | KH_KIT_GIVEN, NULL },
 	{ true, false, "arch/%s/module.lds", KH_KIT_LDS, NULL },
 	{ true, false, "scripts/mod/elfconfig.h", KH_KIT_HOSTPROG, NULL },
 	{ true, false, "scripts/mod/devicetable-offsets.h", KH_KIT_HOSTPROG,

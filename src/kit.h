@@ -35,6 +35,7 @@ struct kh_kit_config {
 #define KH_KIT_LDS	(1U << 4)	/* a module linker script */
 #define KH_KIT_ARCH_TOP	(1U << 5)	/* Makefile* on top, platforms below */
 #define KH_KIT_SHALLOW	(1U << 6)	/* the root's own files only */
+#define KH_KIT_GIVEN	(1U << 7)	/* replaced by a file given by name */
 
 /*
  * struct kh_kit_root - one file or directory of the kit.

@@ -233,3 +233,18 @@ expect_fail "a new module linker script: out of date" 1 "" mk -q out.tar.xz
 mk
 expect "a profile change rebuilds through the manifest's settings" bash -c "
 	'$KHEADERS' build -v --srctree '$S' --objtree '$O' --arch x86 -o '$T/out.tar.xz' 2>&1 | grep -q GEN"
+
+# --- --module-lds: Kbuild's own copy of the linker script, made in kernel/
+printf 'SECTIONS { .given : { } }\n' > "$T/given.lds"
+rm "$O/scripts/module.lds"
+kbm --module-lds "$T/given.lds" -o "$T/given.tar.xz"
+mkdir -p "$T/g"
+tar -xJf "$T/given.tar.xz" -C "$T/g"
+expect "--module-lds FILE is archived as scripts/module.lds" cmp "$T/given.lds" "$T/g/scripts/module.lds"
+printf 'SECTIONS { }\n' > "$O/scripts/module.lds"
+kbm --module-lds "$T/given.lds" -o "$T/given2.tar.xz"
+expect "... in place of the object tree's, which may be stale or absent" cmp "$T/given.tar.xz" "$T/given2.tar.xz"
+expect_fail "--module-lds of a missing file: one line" 1 "cannot stat '.*nothere.lds'" \
+	kbm --module-lds "$T/nothere.lds" -o "$T/given3.tar.xz"
+expect_fail "--module-lds without --profile modules is a usage error" 2 "goes with --profile modules" \
+	kb --srctree "$S" --objtree "$O" --module-lds "$T/given.lds" -o "$T/given4.tar.xz"
