@@ -63,6 +63,7 @@ mk_trees() {
 	printf 'CONFIG_MODULES=y\nCONFIG_MODVERSIONS=y\nCONFIG_OBJTOOL=y\n' > "$o/.config"
 	cp "$o/.config" "$o/include/config/auto.conf"
 	printf '6.1.0-fixture\n' > "$o/include/config/kernel.release"
+	printf -- '--cfg=CONFIG_MODULES\n' > "$o/include/generated/rustc_cfg"
 	printf 'SECTIONS { }\n' > "$o/scripts/module.lds"
 	printf '#define KERNEL_ELFCLASS ELFCLASS64\n' > "$o/scripts/mod/elfconfig.h"
 	printf '#define DEVICETABLE 1\n' > "$o/scripts/mod/devicetable-offsets.h"
@@ -88,6 +89,7 @@ cat > "$T/want.list" <<'LIST'
 ./arch/x86/Makefile_32.cpu
 ./include/config/auto.conf
 ./include/config/kernel.release
+./include/generated/rustc_cfg
 ./scripts/Makefile.build
 ./scripts/basic/Makefile
 ./scripts/basic/fixdep.c
