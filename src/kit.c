@@ -79,10 +79,15 @@ static bool has_suffix(const char *s, const char *suffix)
 
 bool kh_kit_name_ok(const char *base)
 {
-	/* Build products, and what Kbuild writes beside them. */
+	/*
+	 * Build products, what Kbuild writes beside them, and key material:
+	 * nothing under scripts/ should hold a signing key, but a world-
+	 * readable archive is no place to find out.
+	 */
 	static const char *const suffixes[] = {
 		".o", ".a", ".so", ".ko", ".mod", ".cmd", ".d", ".s", ".tmp",
 		".order", ".symvers", ".pyc", ".orig", ".rej",
+		".pem", ".key", ".priv", ".genkey",
 	};
 	/* The seed and its older gcc-plugin header hold the secret itself. */
 	static const char *const names[] = {

@@ -47,7 +47,8 @@ Test(kit, names_that_never_go_in)
 		".modpost.o.cmd", ".gitignore", "modpost.o", "libsubcmd.a",
 		"randomize_layout_plugin.so", "x.ko", "Module.symvers",
 		"randstruct.seed", "randomize_layout_seed.h", "modules.order",
-		"devicetable-offsets.s", "parse.tab.c.tmp",
+		"devicetable-offsets.s", "parse.tab.c.tmp", "signing_key.pem",
+		"x509.genkey", "kernel.priv",
 	};
 	static const char *const good[] = {
 		"Makefile", "Makefile.build", "modpost.c", "elfconfig.h",
