@@ -250,3 +250,13 @@ expect_fail "--module-lds of a missing file: one line" 1 "cannot stat '.*nothere
 	kbm --module-lds "$T/nothere.lds" -o "$T/given3.tar.xz"
 expect_fail "--module-lds without --profile modules is a usage error" 2 "goes with --profile modules" \
 	kb --srctree "$S" --objtree "$O" --module-lds "$T/given.lds" -o "$T/given4.tar.xz"
+
+# --- verify rebuilds the kit too
+kbm -o "$T/v.tar.xz"
+expect "verify --profile modules: the archive matches the trees" \
+	"$KHEADERS" verify "$T/v.tar.xz" -q --profile modules --srctree "$S" --objtree "$O" \
+	--arch x86 --timestamp "$TS"
+echo '# edited' >> "$S/scripts/mod/modpost.c"
+expect_fail "verify --profile modules: an edited kit file is a difference" 1 "" \
+	"$KHEADERS" verify "$T/v.tar.xz" -q --profile modules --srctree "$S" --objtree "$O" \
+	--arch x86 --timestamp "$TS"
