@@ -244,6 +244,20 @@ modules_option() {
 		grep -q "KHEADERS_REQUIRED=1 refuses the stock gen_kheaders.sh" "$T/kitreq.log" &&
 		ok "$v: IKHEADERS_MODULES, KHEADERS_REQUIRED=1 without kheaders: make stops with one line" ||
 		{ not_ok "$v: IKHEADERS_MODULES, KHEADERS_REQUIRED=1 (exit $rc)"; sed 's/^/#   /' "$T/kitreq.log" | head -5; }
+	# A kheaders older than the kit (the threshold raised on make's
+	# command line, which overrides the rules' own).
+	local newer=(kheaders-modules-min=9999 kheaders-modules-min-name=0.99.99)
+	"${mk[@]}" "${newer[@]}" KHEADERS="$KHEADERS" kernel/kheaders_data.o > "$T/kitold.log" 2>&1
+	rc=$?
+	expect "$v: IKHEADERS_MODULES, kheaders older than the kit: the headers only, and make says why" bash -c "
+		[ $rc = 0 ] && grep -qx \"  GEN     kernel/kheaders_data.tar.xz (kheaders [0-9.]*: '$KHEADERS' is kheaders [0-9.]*, older than 0.99.99, headers only)\" '$T/kitold.log' &&
+		! tar -tJf '$ar' | grep -q '^./scripts/'"
+	"${mk[@]}" "${newer[@]}" KHEADERS="$KHEADERS" KHEADERS_REQUIRED=1 kernel/kheaders_data.o > "$T/kitoldreq.log" 2>&1
+	rc=$?
+	[ "$rc" = 2 ] && [ "$(wc -l < "$T/kitoldreq.log")" = 1 ] &&
+		grep -q "older than 0.99.99, and KHEADERS_REQUIRED=1 refuses an archive without the module kit" "$T/kitoldreq.log" &&
+		ok "$v: ... with KHEADERS_REQUIRED=1 make stops with one line" ||
+		{ not_ok "$v: kheaders older than the kit, KHEADERS_REQUIRED=1 (exit $rc)"; sed 's/^/#   /' "$T/kitoldreq.log" | head -5; }
 	echo 'CONFIG_RANDSTRUCT=y' >> "$o/include/config/auto.conf"
 	"${mk[@]}" KHEADERS="$KHEADERS" kernel/kheaders_data.o > "$T/kitrs.log" 2>&1
 	rc=$?
