@@ -260,3 +260,22 @@ echo '# edited' >> "$S/scripts/mod/modpost.c"
 expect_fail "verify --profile modules: an edited kit file is a difference" 1 "" \
 	"$KHEADERS" verify "$T/v.tar.xz" -q --profile modules --srctree "$S" --objtree "$O" \
 	--arch x86 --timestamp "$TS"
+
+# --- an in-tree build: one tree, build products beside the sources
+mk_trees "$T/it"
+cp -a "$T/it/obj/." "$T/it/src/"
+I=$T/it/src
+cp "$(type -P true)" "$I/scripts/mod/modpost"
+cp "$(type -P true)" "$I/tools/objtool/objtool"
+printf 'junk\n' > "$I/tools/objtool/.check.o.cmd"
+(cd "$T" && "$KHEADERS" build -q --profile modules --srctree it/src --objtree it/src --arch x86 \
+	--timestamp "$TS" -o it.tar.xz --depfile it.d)
+tar -tJf "$T/it.tar.xz" | grep -v -e '/$' | grep -v -E '^\./(arch/x86/)?include/.*\.h$' > "$T/it.list"
+expect "in-tree: the same kit as from two trees (binaries, .cmd files, the seed left out)" \
+	diff -u "$T/want.list" "$T/it.list"
+expect "in-tree: scripts/ and tools/ directories are no dependencies (Kbuild writes there)" bash -c "
+	cd '$T' && grep -q 'scripts/Makefile.build' it.d &&
+	sed -n 's/^\\(.*\\):\$/\\1/p' it.d > it.deps && [ -s it.deps ] &&
+	! while read -r p; do [ -d \"\$p\" ] && echo \"\$p\"; done < it.deps | grep -E '/(scripts|tools)(/|\$)'"
+expect "in-tree: the include/ directories still are (a new header is seen)" bash -c "
+	cd '$T' && grep -qx 'it/src/include/linux' it.deps"
