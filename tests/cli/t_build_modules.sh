@@ -279,3 +279,17 @@ expect "in-tree: scripts/ and tools/ directories are no dependencies (Kbuild wri
 	! while read -r p; do [ -d \"\$p\" ] && echo \"\$p\"; done < it.deps | grep -E '/(scripts|tools)(/|\$)'"
 expect "in-tree: the include/ directories still are (a new header is seen)" bash -c "
 	cd '$T' && grep -qx 'it/src/include/linux' it.deps"
+
+# --- the manifest sees a generated kit file appear (no make involved)
+(cd "$T" && "$KHEADERS" build -q --profile modules --srctree deb/src --objtree deb/obj \
+	--arch x86 --timestamp "$TS" -o deb2.tar.xz 2> /dev/null)
+settle
+(cd "$T" && "$KHEADERS" build -v --profile modules --srctree deb/src --objtree deb/obj \
+	--arch x86 --timestamp "$TS" -o deb2.tar.xz 2> deb2.again)
+expect "Debian-like tree built twice: up to date the second time" grep -q 'is up to date' "$T/deb2.again"
+printf '#define KERNEL_ELFCLASS ELFCLASS64\n' > "$T/deb/obj/scripts/mod/elfconfig.h"
+settle
+(cd "$T" && "$KHEADERS" build -q --profile modules --srctree deb/src --objtree deb/obj \
+	--arch x86 --timestamp "$TS" -o deb2.tar.xz 2> /dev/null)
+expect "scripts/mod/elfconfig.h appears: the manifest sees it, the kit has it" bash -c "
+	tar -tJf '$T/deb2.tar.xz' | grep -qx './scripts/mod/elfconfig.h'"
