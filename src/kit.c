@@ -48,8 +48,7 @@ const struct kh_kit_root kh_kit_roots[] = {
 	{ true, false, ".config", KH_KIT_REQUIRED, NULL },
 	{ true, false, "include/config/auto.conf", KH_KIT_REQUIRED, NULL },
 	{ true, false, "include/config/kernel.release", 0, NULL },
-	/* Checked by the top Makefile of M= builds from 6.x on, beside
-	 * autoconf.h and auto.conf. */
+	/* Checked by M= builds' top Makefile from 6.x on, like auto.conf. */
 	{ true, false, "include/generated/rustc_cfg", 0, NULL },
 	/* modules_prepare's, or where Debian's headers packages keep it. */
 	{ true, false, "scripts/module.lds", KH_KIT_LDS | KH_KIT_GIVEN, NULL },
