@@ -50,8 +50,10 @@ int kh_collect(const struct kh_build_opts *opts, struct kh_source_list *list,
 /**
  * kh_build_watch_paths() - the directories whose appearance or change
  * would change what kh_build() collects although no file it read did:
- * the roots of the trees it walks (the one definition kh_collect() uses)
- * and where the object tree's generated directories appear.  The manifest
+ * the roots of the trees it walks (the one definition kh_collect() uses),
+ * where the object tree's generated directories appear, and for the
+ * modules profile every root of the kit (kit.h), a file that may appear
+ * later included.  The manifest
  * records them beside the build's own inputs.
  * @opts: as for kh_build()
  * @paths: receives a malloc'd array of malloc'd paths (none in hermetic
