@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "archtab.h"
@@ -172,7 +173,7 @@ static int load_one(struct read_pool *pool, size_t i, struct kh_error *err)
 	if (s->link)
 		return 0;
 	ret = read_source(s, b, err);
-	if (ret)
+	if (ret || s->kit)
 		return ret;
 	ret = kh_strip(pool->opts->strip_mode, (char *)b->data, b->len,
 		       (char *)b->data, &len, s->path, err);
@@ -289,6 +290,7 @@ static int make_entries(const struct kh_source_list *list, struct kh_buf *data,
 			e[n].type = KH_TAR_FILE;
 			e[n].data = data[i].data;
 			e[n].size = data[i].len;
+			e[n].exec = s->kit && (s->st.st_mode & S_IXUSR);
 		}
 		n++;
 	}
@@ -514,6 +516,9 @@ static void note_collected(const struct kh_build_opts *opts,
 	     list->nr, list->nr_src, list->nr_obj, list->nr_overridden);
 	kh_build_note(opts, "skipped %zu files that never go in (utsversion.h, Module.symvers); %zu symlinks kept as links",
 	     list->nr_skipped, links);
+	if (opts->profile == KH_PROFILE_MODULES)
+		kh_build_note(opts, "module kit: %zu files; %zu host binaries left out",
+			      list->nr_kit, list->nr_binaries);
 }
 
 /* Threads for this build: as asked, capped by make's free job tokens. */

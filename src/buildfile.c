@@ -60,11 +60,11 @@ static char *settings_line(const struct build_file *bf)
 	const struct kh_build_opts *o = &bf->opts;
 	char *lib = kh_build_settings(o), *s = NULL;
 
-	if (lib && asprintf(&s, "%s srctree=%s objtree=%s arch=%s srclist=%s objlist=%s output=%s depfile=%s",
+	if (lib && asprintf(&s, "%s srctree=%s objtree=%s arch=%s srclist=%s objlist=%s module_lds=%s output=%s depfile=%s",
 			    lib, or_empty(o->srctree), or_empty(o->objtree),
 			    or_empty(o->arch), or_empty(o->srclist),
-			    or_empty(o->objlist), bf->fo->output,
-			    or_empty(bf->fo->depfile)) < 0)
+			    or_empty(o->objlist), or_empty(o->module_lds),
+			    bf->fo->output, or_empty(bf->fo->depfile)) < 0)
 		s = NULL;
 	free(lib);
 	return s;

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * collect.c - walk the source and object trees (or read Kbuild's file
- * lists) and snapshot the sorted list of headers to archive, applying the
- * rules of collect.h and the symlink policy: a relative link whose target is
- * a file of the archive stays a link; any other link is dereferenced; a
- * dangling link or a loop is an error.
+ * lists) and snapshot the sorted list of headers to archive, and for the
+ * modules profile the kit's roots (kit.h), applying the rules of collect.h
+ * and the symlink policy: a relative link whose target is a file of the
+ * archive stays a link; any other link is dereferenced; a dangling link or
+ * a loop is an error.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,8 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "build.h"
 #include "collect.h"
 #include "dir.h"
+#include "kit.h"
 #include "path.h"
 #include "error.h"
 #include "util.h"
@@ -27,6 +30,8 @@ struct walk {
 	const char *skip_dir;	/* archive name of a directory to skip */
 	const char *root;	/* archive name of the root being walked */
 	struct kh_error *err;
+	const struct kh_kit_root *kit;	/* the kit root being collected */
+	bool no_dir_deps;	/* its directories change on every build */
 };
 
 void kh_source_list_init(struct kh_source_list *list)
@@ -72,11 +77,13 @@ static int add_dep(struct kh_source_list *list, const char *path,
  * A walked directory is a dependency (a header added to it changes its
  * mtime), except in the object tree: Kbuild rewrites its generated/
  * directories on every run, and a new generated header always comes with a
- * changed autoconf.h, which is a dependency itself.
+ * changed autoconf.h, which is a dependency itself.  The kit's scripts/ and
+ * tools/ are object directories too when the trees are one.
  */
 static int walk_dep(struct walk *w, const char *path)
 {
-	return w->objtree ? 0 : add_dep(w->list, path, w->err);
+	return w->objtree || w->no_dir_deps ? 0 :
+	       add_dep(w->list, path, w->err);
 }
 
 static bool is_excluded(const char *name)
@@ -141,6 +148,8 @@ static int add_source(struct walk *w, const char *name, const char *path,
 	}
 	s->st = *st;
 	s->from_objtree = w->objtree;
+	s->kit = w->kit != NULL;
+	list->nr_kit += s->kit;
 	list->nr++;
 	if (w->objtree)
 		list->nr_obj++;
@@ -166,6 +175,53 @@ static int walk_names(struct walk *w, const struct kh_dir_entry *e,
 			     w->root);
 }
 
+/*
+ * add_kit_source() - a kit file, unless it is a host binary: the archive
+ * carries the sources of host programs, never a program of this host.  A
+ * link that cannot be read is left to resolve_links(), which words it.
+ */
+static int add_kit_source(struct walk *w, const char *name, const char *path,
+			  const struct stat *st)
+{
+	int elf = kh_kit_is_elf(path, w->err);
+
+	if (elf < 0 && !S_ISLNK(st->st_mode))
+		return elf;
+	if (elf > 0) {
+		w->list->nr_binaries++;
+		return 0;
+	}
+	return add_source(w, name, path, st);
+}
+
+static bool kit_pruned(const struct kh_kit_root *r, const char *rel)
+{
+	size_t i;
+
+	for (i = 0; r->prune && r->prune[i]; i++)
+		if (!strcmp(rel, r->prune[i]))
+			return true;
+	return false;
+}
+
+static int kit_visit(struct walk *w, const struct kh_dir_entry *e,
+		     const char *child, const char *path)
+{
+	const struct kh_kit_root *r = w->kit;
+
+	if (S_ISDIR(e->st.st_mode)) {
+		if (e->depth && (!kh_kit_dir_ok(e->name) ||
+				 kit_pruned(r, e->path) ||
+				 (r->flags & KH_KIT_SHALLOW)))
+			return KH_DIR_SKIP;
+		return walk_dep(w, path);
+	}
+	if ((!S_ISREG(e->st.st_mode) && !S_ISLNK(e->st.st_mode)) ||
+	    !kh_kit_name_ok(e->name) || !kh_kit_walk_ok(r, e->path, e->depth))
+		return 0;
+	return add_kit_source(w, child, path, &e->st);
+}
+
 static int walk_visit(const struct kh_dir_entry *e, void *ctx)
 {
 	struct walk *w = ctx;
@@ -175,7 +231,9 @@ static int walk_visit(const struct kh_dir_entry *e, void *ctx)
 	ret = walk_names(w, e, &child, &path);
 	if (ret)
 		return ret;
-	if (S_ISDIR(e->st.st_mode))
+	if (w->kit)
+		ret = kit_visit(w, e, child, path);
+	else if (S_ISDIR(e->st.st_mode))
 		ret = w->skip_dir && !strcmp(child, w->skip_dir) ?
 		      KH_DIR_SKIP : walk_dep(w, path);
 	else if ((S_ISREG(e->st.st_mode) || S_ISLNK(e->st.st_mode)) &&
@@ -541,6 +599,133 @@ static int walk_trees(const struct kh_build_opts *opts, struct walk *src,
 	return ret;
 }
 
+/* One file root of the kit: absent is fine here (kit_check() decides). */
+static int add_kit_file(struct walk *w, const char *name)
+{
+	char *path = kh_path_join(w->tree, name);
+	struct stat st;
+	int ret = 0;
+
+	if (!path)
+		return kh_err_sys_at(w->err, ENOMEM, name, "cannot record '%s'",
+				     name);
+	if (lstat(path, &st) < 0) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			ret = kh_err_sys_at(w->err, errno, path,
+					    "cannot stat '%s'", path);
+	} else if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+		ret = kh_err_at(w->err, EINVAL, path,
+				"'%s' is not a regular file", path);
+	} else {
+		ret = add_kit_source(w, name, path, &st);
+	}
+	free(path);
+	return ret;
+}
+
+/* A file named on the command line, archived as @name: it must be there. */
+static int add_given_file(struct walk *w, const char *name, const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return kh_err_sys_at(w->err, errno, path, "cannot stat '%s'",
+				     path);
+	if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+		return kh_err_at(w->err, EINVAL, path,
+				 "'%s' is not a regular file", path);
+	return add_kit_source(w, name, path, &st);
+}
+
+/* Whether the source tree is the object tree (an in-tree build). */
+static bool same_tree(const char *srctree, const char *objtree)
+{
+	struct stat a, b;
+
+	return !stat(srctree, &a) && !stat(objtree, &b) &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Every root of the kit that @cfg wants, walked or looked up. */
+static int collect_kit(const struct kh_build_opts *opts,
+		       const struct kh_kit_config *cfg, struct walk *src,
+		       struct walk *obj)
+{
+	bool in_tree = same_tree(src->tree, obj->tree);
+	const struct kh_kit_root *r;
+	char rel[PATH_MAX];
+	struct walk *w;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < kh_kit_nr_roots && !ret; i++) {
+		r = &kh_kit_roots[i];
+		if (!kh_kit_root_wanted(r, cfg))
+			continue;
+		if (!root_path(rel, sizeof(rel), r->path, opts->arch))
+			return kh_err_at(src->err, ENAMETOOLONG, opts->arch,
+					 "architecture name '%s' too long",
+					 opts->arch);
+		w = r->objtree ? obj : src;
+		w->kit = r;
+		w->skip_dir = NULL;
+		w->no_dir_deps = in_tree;
+		if ((r->flags & KH_KIT_GIVEN) && opts->module_lds)
+			ret = add_given_file(w, rel, opts->module_lds);
+		else if (r->dir)
+			ret = walk_root(w, rel, false);
+		else
+			ret = add_kit_file(w, rel);
+		w->kit = NULL;
+		w->no_dir_deps = false;
+	}
+	return ret;
+}
+
+/*
+ * What makes a kit: the required roots and a module linker script; what
+ * only weakens it (a host program that the kit's user cannot build without
+ * the generated file, or without flex and bison) is said in one warning.
+ */
+static int kit_check(const struct kh_build_opts *opts,
+		     const struct kh_kit_config *cfg,
+		     struct kh_source_list *list, struct kh_error *err)
+{
+	const char *objtree = opts->objtree ? opts->objtree : opts->srctree;
+	const struct kh_kit_root *r;
+	char rel[PATH_MAX], missing[1024] = "";
+	bool lds = false;
+	size_t i, len = 0;
+
+	for (i = 0; i < kh_kit_nr_roots; i++) {
+		r = &kh_kit_roots[i];
+		if (r->dir || !root_path(rel, sizeof(rel), r->path, opts->arch))
+			continue;
+		if (find_source(list, rel)) {
+			lds |= !!(r->flags & KH_KIT_LDS);
+			continue;
+		}
+		if (r->flags & KH_KIT_REQUIRED)
+			return kh_err_at(err, ENOENT, rel,
+					 "'%s' is missing from the %s tree '%s': the modules profile needs a configured, prepared kernel",
+					 rel, r->objtree ? "object" : "source",
+					 r->objtree ? objtree : opts->srctree);
+		if (((r->flags & KH_KIT_HOSTPROG) ||
+		     ((r->flags & KH_KIT_GENKSYMS) && cfg->genksyms)) &&
+		    len + strlen(rel) + 3 < sizeof(missing))
+			len += snprintf(missing + len, sizeof(missing) - len,
+					"%s%s", len ? ", " : "", rel);
+	}
+	if (!lds)
+		return kh_err_at(err, ENOENT, objtree,
+				 "the object tree '%s' has no module linker script (scripts/module.lds): run make modules_prepare first",
+				 objtree);
+	if (len)
+		kh_build_warn(opts, "the object tree '%s' has no %s: the kit's host programs cannot be built from it as they are (make modules_prepare makes them)",
+			      objtree, missing);
+	return 0;
+}
+
 static int watch_add(char ***v, size_t *nr, const char *tree,
 		     const char *fmt, const char *arch)
 {
@@ -561,6 +746,32 @@ static int watch_add(char ***v, size_t *nr, const char *tree,
 }
 
 /*
+ * The kit's roots, whether or not this configuration wants them (a watched
+ * path that never changes costs nothing); its walked directories only when
+ * the trees are apart, as the walk records them.
+ */
+static int kit_watch_paths(const struct kh_build_opts *opts,
+			   const char *objtree, char ***paths, size_t *nr)
+{
+	bool in_tree = same_tree(opts->srctree, objtree);
+	const struct kh_kit_root *r;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < kh_kit_nr_roots && !ret; i++) {
+		r = &kh_kit_roots[i];
+		if (r->dir && in_tree)
+			continue;
+		/* A given file is an input of the build, recorded as such. */
+		if ((r->flags & KH_KIT_GIVEN) && opts->module_lds)
+			continue;
+		ret = watch_add(paths, nr, r->objtree ? objtree : opts->srctree,
+				r->path, opts->arch);
+	}
+	return ret;
+}
+
+/*
  * The manifest watches every root of the profile, and the places where
  * the object tree's generated directories (both profiles' roots) appear
  * during a kernel build.
@@ -576,9 +787,12 @@ int kh_build_watch_paths(const struct kh_build_opts *opts, char ***paths,
 
 	*paths = NULL;
 	*nr = 0;
-	if (opts->srclist || !opts->arch)
+	if (!opts->arch)
 		return 0;
-	for (i = 0; i < ARRAY_SIZE(collect_roots) && !ret; i++) {
+	if (opts->profile == KH_PROFILE_MODULES)
+		ret = kit_watch_paths(opts, objtree, paths, nr);
+	for (i = 0; i < ARRAY_SIZE(collect_roots) && !ret && !opts->srclist;
+	     i++) {
 		r = &collect_roots[i];
 		if (!r->objtree) {
 			ret = watch_add(paths, nr, opts->srctree,
@@ -654,8 +868,11 @@ int kh_collect(const struct kh_build_opts *opts, struct kh_source_list *list,
 	       struct kh_error *err)
 {
 	const char *objtree = opts->objtree ? opts->objtree : opts->srctree;
-	struct walk src = { list, opts->srctree, false, NULL, NULL, err };
-	struct walk obj = { list, objtree, true, NULL, NULL, err };
+	struct walk src = { .list = list, .tree = opts->srctree, .err = err };
+	struct walk obj = { .list = list, .tree = objtree, .objtree = true,
+			    .err = err };
+	bool modules = opts->profile == KH_PROFILE_MODULES;
+	struct kh_kit_config cfg;
 	int ret;
 
 	kh_source_list_init(list);
@@ -664,6 +881,13 @@ int kh_collect(const struct kh_build_opts *opts, struct kh_source_list *list,
 		ret = check_tree(objtree, "object tree", err);
 	if (ret)
 		return ret;
+	if (modules) {
+		ret = check_arch(opts, err);
+		if (!ret)
+			ret = kh_kit_config_read(objtree, &cfg, err);
+		if (ret)
+			return ret;
+	}
 	if (opts->srclist || opts->objlist) {
 		if (opts->srclist)
 			ret = read_list(&src, opts->srclist);
@@ -674,12 +898,16 @@ int kh_collect(const struct kh_build_opts *opts, struct kh_source_list *list,
 		if (!ret)
 			ret = walk_trees(opts, &src, &obj);
 	}
+	if (!ret && modules)
+		ret = collect_kit(opts, &cfg, &src, &obj);
 	if (ret)
 		goto out_release;
 	sort_and_dedup(list);
 	ret = resolve_links(list, err);
-	if (!ret && opts->profile == KH_PROFILE_HEADERS)
+	if (!ret && opts->profile != KH_PROFILE_UAPI)
 		ret = check_required(list, err);
+	if (!ret && modules)
+		ret = kit_check(opts, &cfg, list, err);
 	if (!ret)
 		return 0;
 out_release:

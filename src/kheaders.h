@@ -236,9 +236,23 @@ KH_EXPORT void kh_outfile_cleanup_all(void);
 
 /* ---- build ------------------------------------------------------------ */
 
+/*
+ * enum kh_profile - what an archive holds.
+ * @KH_PROFILE_HEADERS: include/ and arch/$SRCARCH/include/
+ * @KH_PROFILE_UAPI: only their uapi/ directories
+ * @KH_PROFILE_MODULES: the headers and a kit for external module builds
+ *	(docs/modules.md): the top and architecture Makefiles, scripts/
+ *	sources with the object tree's generated non-binaries, .config,
+ *	include/config/auto.conf, the module linker script, objtool's
+ *	sources where modules go through objtool; never a host binary,
+ *	Module.symvers or the randstruct seed (a CONFIG_RANDSTRUCT kernel
+ *	gets -EPERM).  Kit files are stored as they are (never stripped),
+ *	executable ones with mode 0755.
+ */
 enum kh_profile {
-	KH_PROFILE_HEADERS,	/* include/ and arch/$SRCARCH/include/ */
-	KH_PROFILE_UAPI,	/* only the uapi/ directories */
+	KH_PROFILE_HEADERS,
+	KH_PROFILE_UAPI,
+	KH_PROFILE_MODULES,
 };
 
 /*
@@ -253,6 +267,10 @@ enum kh_profile {
  * @mtime: the one mtime of every entry, seconds since the epoch
  * @threads: worker threads (0: online CPUs); with @jobserver, threads
  *	beyond the first also need a job token each (taken without waiting)
+ * @module_lds: KH_PROFILE_MODULES: the module linker script to archive as
+ *	scripts/module.lds instead of the object tree's (which Kbuild makes
+ *	in modules_prepare, a step the kernel's own objects do not wait
+ *	for), or NULL
  * @block_entries: average entries per xz block (0: KH_BLOCK_ENTRIES); the
  *	blocks depend on this and the entry paths only
  * @cache_dir: block cache directory, or NULL for none
@@ -279,6 +297,7 @@ struct kh_build_opts {
 	void *note_ctx;
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;
+	const char *module_lds;
 };
 
 /*

@@ -62,7 +62,7 @@ static void entry_fill(struct archive_entry *ae, const struct kh_tar_entry *e,
 		break;
 	case KH_TAR_FILE:
 		archive_entry_set_filetype(ae, AE_IFREG);
-		archive_entry_set_perm(ae, 0644);
+		archive_entry_set_perm(ae, e->exec ? 0755 : 0644);
 		archive_entry_set_size(ae, e->size);
 		break;
 	}

@@ -7,6 +7,7 @@
 #ifndef KH_TARBALL_H
 #define KH_TARBALL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "kheaders.h"
@@ -23,12 +24,13 @@ struct kh_tar_entry {
 	const void *data;	/* file contents */
 	size_t size;
 	const char *link;	/* symlink target */
+	bool exec;		/* a file with mode 0755 (a script) */
 };
 
 /*
  * kh_tar_write() - append the tar stream of @nr entries to @out.
- * Every entry gets owner 0:0 without names, mode 0644 (files), 0755
- * (directories) or 0777 (links), and @mtime.
+ * Every entry gets owner 0:0 without names, mode 0644 (files; 0755 when
+ * @exec), 0755 (directories) or 0777 (links), and @mtime.
  * @offsets: if not NULL, @nr + 1 slots: where each entry starts in @out
  *	(relative to @out's length on entry); the last is the end-of-archive
  *	marker's start.

@@ -23,6 +23,7 @@ const struct option cli_build_options[] = {
 	{ "objlist", required_argument, NULL, CLI_OPT_OBJLIST },
 	{ "profile", required_argument, NULL, CLI_OPT_PROFILE },
 	{ "block-entries", required_argument, NULL, CLI_OPT_BLOCK_ENTRIES },
+	{ "module-lds", required_argument, NULL, CLI_OPT_MODULE_LDS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -71,6 +72,7 @@ int cli_build_option(struct cli_build_args *a, int c, const char *arg,
 	case CLI_OPT_TIMESTAMP: a->timestamp = arg; break;
 	case CLI_OPT_SRCLIST: a->opts.srclist = arg; break;
 	case CLI_OPT_OBJLIST: a->opts.objlist = arg; break;
+	case CLI_OPT_MODULE_LDS: a->opts.module_lds = arg; break;
 	case CLI_OPT_THREADS:
 		if (parse_count("threads", arg, 1024, &n, usage))
 			return EXIT_USAGE;
@@ -94,9 +96,11 @@ int cli_build_option(struct cli_build_args *a, int c, const char *arg,
 			a->opts.profile = KH_PROFILE_HEADERS;
 		else if (!strcmp(arg, "uapi"))
 			a->opts.profile = KH_PROFILE_UAPI;
+		else if (!strcmp(arg, "modules"))
+			a->opts.profile = KH_PROFILE_MODULES;
 		else
 			return cli_usage_error(usage,
-				"invalid --profile '%s': want headers or uapi",
+				"invalid --profile '%s': want headers, uapi or modules",
 				arg);
 		break;
 	default:
@@ -121,6 +125,9 @@ int cli_build_finish(struct cli_build_args *a, const char *usage)
 	if (!!a->opts.srclist != !!a->opts.objlist)
 		return cli_usage_error(usage,
 				       "--srclist and --objlist go together");
+	if (a->opts.module_lds && a->opts.profile != KH_PROFILE_MODULES)
+		return cli_usage_error(usage,
+				       "--module-lds goes with --profile modules");
 	if (!a->opts.arch && !a->opts.srclist)
 		return cli_usage_error(usage,
 				       "no architecture: give --arch or set SRCARCH");

@@ -19,7 +19,8 @@ static const char build_usage[] =
 "usage: kheaders build --srctree DIR [--objtree DIR] --arch SRCARCH -o OUT.tar.xz\n"
 "                      [--depfile FILE] [--timestamp TIME] [--threads N]\n"
 "                      [--strip compact|lexer|compat|none] [--srclist FILE --objlist FILE]\n"
-"                      [--profile headers|uapi] [--cache DIR | --no-cache]\n"
+"                      [--profile headers|uapi|modules [--module-lds FILE]]\n"
+"                      [--cache DIR | --no-cache]\n"
 "                      [--cache-size SIZE] [--block-entries N] [--force]\n"
 "                      [-v] [-q]\n"
 "\n"
@@ -32,7 +33,13 @@ static const char build_usage[] =
 "output, at most SIZE bytes, default 256M); a manifest of the inputs\n"
 "(.OUT.manifest) lets a call with nothing changed return at once.\n"
 "--force rebuilds anyway.  --block-entries sets the average number of\n"
-"entries per xz block (default 1500; the bytes depend on it).\n";
+"entries per xz block (default 1500; the bytes depend on it).\n"
+"\n"
+"--profile modules adds a kit for external module builds (make -C KIT M=DIR):\n"
+"Makefiles, scripts/ and objtool sources, .config, auto.conf, the module\n"
+"linker script; never a host binary, Module.symvers or the randstruct seed.\n"
+"--module-lds FILE archives FILE as scripts/module.lds instead of the object\n"
+"tree's (Kbuild makes that one in modules_prepare, after kernel/).\n";
 
 enum {
 	OPT_DEPFILE = 256, OPT_CACHE, OPT_NO_CACHE, OPT_CACHE_SIZE, OPT_FORCE,

@@ -16,7 +16,7 @@
 static const char verify_usage[] =
 "usage: kheaders verify INPUT [--srctree DIR] [--objtree DIR] [--arch SRCARCH]\n"
 "                       [--timestamp TIME] [--strip compact|lexer|compat|none]\n"
-"                       [--srclist FILE --objlist FILE] [--profile headers|uapi]\n"
+"                       [--srclist FILE --objlist FILE] [--profile headers|uapi|modules]\n"
 "                       [--block-entries N] [--threads N] [--unified] [-q]\n"
 "\n"
 "Rebuild the headers archive from the trees with the given build options\n"

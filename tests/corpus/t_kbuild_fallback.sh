@@ -11,7 +11,12 @@
 # makes the archive again and make names it; gone again, the stock script
 # makes the same bytes; KHEADERS=kheaders from PATH, upgraded in place,
 # makes the archive again; an older kheaders falls back too; KHEADERS_REQUIRED=1
-# stops make with one line; make clean never runs the probe.
+# stops make with one line; make clean never runs the probe.  With
+# CONFIG_IKHEADERS_MODULES: kheaders builds the module kit with its own
+# copy of the module linker script (kernel/kheaders_module.lds, made in the
+# harness by a stand-in for Makefile.build's cpp_lds_S), and make names
+# it; without the tool the stock script makes the headers alone and the
+# one line says so; KHEADERS_REQUIRED=1 still stops make.
 source "$(dirname "$0")/../lib.sh"
 require make cc cpio perl xz tar
 
@@ -69,8 +74,12 @@ include $(srctree)/scripts/Kbuild.include
 ifeq ($(GEN),lists)
 filechk_kheaders_srclist = :
 endif
+# Makefile.build's rule for linker scripts, reduced (no compiler flags).
+quiet_cmd_cpp_lds_S = LDS     $@
+      cmd_cpp_lds_S = cpp -Wp,-MMD,$(depfile) -P -DLINKER_SCRIPT -o $@ $<
 include $(RULES)
 -include kernel/.kheaders_data.tar.xz.cmd kernel/.kheaders_data.S.cmd
+-include kernel/.kheaders_module.lds.cmd
 kernel/kheaders_data.o: kernel/kheaders_data.S
 	$(Q)cc -c -o $@ $<
 clean:
@@ -192,6 +201,86 @@ generation() {
 	expect "$v: make clean does not run kheaders" test ! -e "$T/probed"
 	expect "$v: ... and removes the archive, the .S and kheaders.md5" \
 		grep -q 'kheaders_data.tar.xz kheaders_data.S kheaders.md5' "$T/clean.log"
+	expect "$v: ... and kheaders_module.lds" grep -q 'kheaders_module.lds' "$T/clean.log"
+
+	modules_option "$v" "$s" "$o" "${mk[@]}"
+}
+
+# modules_option VER SRC OBJ MAKE...: CONFIG_IKHEADERS_MODULES in the
+# harness.  The trees get what the kit needs; fixdep is a stand-in that
+# saves the command as Kbuild's does.
+modules_option() {
+	local v=$1 s=$2 o=$3 ar=$3/kernel/kheaders_data.tar.xz rc
+	shift 3
+	local mk=("$@" CONFIG_IKHEADERS_MODULES=y)
+	mkdir -p "$s/scripts/mod" "$o/include/config" "$o/scripts/basic" "$o/scripts/mod"
+	printf 'all:\n' > "$s/Makefile"
+	printf 'SECTIONS {\n#ifdef LINKER_SCRIPT\n .fixture : { }\n#endif\n}\n' > "$s/scripts/module.lds.S"
+	printf 'int main(void) { return 0; }\n' > "$s/scripts/mod/modpost.c"
+	printf 'CONFIG_IKHEADERS=y\nCONFIG_MODULES=y\n' > "$o/.config"
+	cp "$o/.config" "$o/include/config/auto.conf"
+	printf '#define ELF 1\n' > "$o/scripts/mod/elfconfig.h"
+	printf '#define DEV 1\n' > "$o/scripts/mod/devicetable-offsets.h"
+	# (savedcmd_ from 6.3 on)
+	printf '#!/bin/sh\necho "cmd_$2 := $3"\necho "savedcmd_$2 := $3"\n' > "$o/scripts/basic/fixdep"
+	chmod +x "$o/scripts/basic/fixdep"
+	rm -f "$ar"
+
+	"${mk[@]}" KHEADERS="$KHEADERS" kernel/kheaders_data.o > "$T/kit.log" 2>&1
+	rc=$?
+	expect "$v: IKHEADERS_MODULES: kheaders_data.o builds" test "$rc" = 0
+	expect "$v: ... make says the archive has the module kit" \
+		grep -qx '  GEN     kernel/kheaders_data.tar.xz (kheaders [0-9.]*, with the module kit)' "$T/kit.log"
+	expect "$v: ... the linker script made in kernel/ first" \
+		grep -qx '  LDS     kernel/kheaders_module.lds' "$T/kit.log"
+	expect "$v: ... kheaders build --profile modules --module-lds in the .cmd file" \
+		grep -q 'cmd_kernel/kheaders_data.tar.xz := .* build .*--profile modules --module-lds kernel/kheaders_module.lds' \
+		"$o/kernel/.kheaders_data.tar.xz.cmd"
+	tar -xJOf "$ar" ./scripts/module.lds > "$T/kit.lds" 2>/dev/null
+	expect "$v: ... the archive's scripts/module.lds is kernel/'s copy" cmp "$T/kit.lds" "$o/kernel/kheaders_module.lds"
+	expect "$v: ... and holds the kit (Makefile, scripts/, auto.conf)" bash -c "
+		tar -tJf '$ar' | grep -qx './Makefile' &&
+		tar -tJf '$ar' | grep -qx './scripts/mod/modpost.c' &&
+		tar -tJf '$ar' | grep -qx './include/config/auto.conf'"
+	"${mk[@]}" KHEADERS="$KHEADERS" kernel/kheaders_data.o > "$T/kit2.log" 2>&1
+	expect "$v: ... a second make has nothing to do" test ! -s "$T/kit2.log"
+	printf 'SECTIONS { .edited : { } }\n' > "$s/scripts/module.lds.S"
+	"${mk[@]}" KHEADERS="$KHEADERS" kernel/kheaders_data.o > "$T/kit3.log" 2>&1
+	tar -xJOf "$ar" ./scripts/module.lds > "$T/kit.lds" 2>/dev/null
+	expect "$v: ... an edited module.lds.S: made again, archived again" grep -q edited "$T/kit.lds"
+
+	"${mk[@]}" KHEADERS=/nonexistent kernel/kheaders_data.o > "$T/kitabsent.log" 2>&1
+	rc=$?
+	expect "$v: IKHEADERS_MODULES without kheaders: kheaders_data.o builds" test "$rc" = 0
+	one_line "$v: ... and make says, in one line, that the archive holds the headers only" "$T/kitabsent.log" \
+		"^  KHEADERS '/nonexistent' not found: the stock gen_kheaders.sh makes kernel/kheaders_data.tar.xz with the headers only \(no module kit for CONFIG_IKHEADERS_MODULES\)\$"
+	expect "$v: ... the stock archive, no kit" bash -c "! tar -tJf '$ar' | grep -q '^./scripts/'"
+	"${mk[@]}" KHEADERS=/nonexistent KHEADERS_REQUIRED=1 kernel/kheaders_data.o > "$T/kitreq.log" 2>&1
+	rc=$?
+	[ "$rc" = 2 ] && [ "$(wc -l < "$T/kitreq.log")" = 1 ] &&
+		grep -q "KHEADERS_REQUIRED=1 refuses the stock gen_kheaders.sh" "$T/kitreq.log" &&
+		ok "$v: IKHEADERS_MODULES, KHEADERS_REQUIRED=1 without kheaders: make stops with one line" ||
+		{ not_ok "$v: IKHEADERS_MODULES, KHEADERS_REQUIRED=1 (exit $rc)"; sed 's/^/#   /' "$T/kitreq.log" | head -5; }
+	# A kheaders older than the kit (the threshold raised on make's
+	# command line, which overrides the rules' own).
+	local newer=(kheaders-modules-min=9999 kheaders-modules-min-name=0.99.99)
+	"${mk[@]}" "${newer[@]}" KHEADERS="$KHEADERS" kernel/kheaders_data.o > "$T/kitold.log" 2>&1
+	rc=$?
+	expect "$v: IKHEADERS_MODULES, kheaders older than the kit: the headers only, and make says why" bash -c "
+		[ $rc = 0 ] && grep -qx \"  GEN     kernel/kheaders_data.tar.xz (kheaders [0-9.]*: '$KHEADERS' is kheaders [0-9.]*, older than 0.99.99, headers only)\" '$T/kitold.log' &&
+		! tar -tJf '$ar' | grep -q '^./scripts/'"
+	"${mk[@]}" "${newer[@]}" KHEADERS="$KHEADERS" KHEADERS_REQUIRED=1 kernel/kheaders_data.o > "$T/kitoldreq.log" 2>&1
+	rc=$?
+	[ "$rc" = 2 ] && [ "$(wc -l < "$T/kitoldreq.log")" = 1 ] &&
+		grep -q "older than 0.99.99, and KHEADERS_REQUIRED=1 refuses an archive without the module kit" "$T/kitoldreq.log" &&
+		ok "$v: ... with KHEADERS_REQUIRED=1 make stops with one line" ||
+		{ not_ok "$v: kheaders older than the kit, KHEADERS_REQUIRED=1 (exit $rc)"; sed 's/^/#   /' "$T/kitoldreq.log" | head -5; }
+	echo 'CONFIG_RANDSTRUCT=y' >> "$o/include/config/auto.conf"
+	"${mk[@]}" KHEADERS="$KHEADERS" kernel/kheaders_data.o > "$T/kitrs.log" 2>&1
+	rc=$?
+	[ "$rc" != 0 ] && grep -q "cannot offer a module kit: .*CONFIG_RANDSTRUCT" "$T/kitrs.log" &&
+		ok "$v: a RANDSTRUCT configuration (Kconfig forbids it) stops with kheaders' one line" ||
+		{ not_ok "$v: RANDSTRUCT (exit $rc)"; sed 's/^/#   /' "$T/kitrs.log" | head -5; }
 }
 
 # tree_of VER: kbuild_src, when the corpus has it (the suite fetches nothing).

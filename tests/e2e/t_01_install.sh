@@ -66,11 +66,12 @@ generation() {
 		grep -q 'made at build time by the kheaders tool' "$k/init/Kconfig"
 	expect "install $v: one IKHEADERS entry in init/Kconfig" \
 		test "$(grep -c '^config IKHEADERS$' "$k/init/Kconfig")" = 1
-	expect "install $v: Kconfig.snippet in one piece (IKHEADERS, then KHEADERS_VERSION)" \
+	expect "install $v: Kconfig.snippet in one piece (IKHEADERS, KHEADERS_VERSION, IKHEADERS_MODULES)" \
 		diff "$TOP/Kconfig.snippet" <(sed -n "/^config IKHEADERS\$/,+$(($(wc -l < "$TOP/Kconfig.snippet") - 1))p" "$k/init/Kconfig")
 	expect "install $v: the rest of init/Kconfig untouched" \
 		diff <(grep -v '^	' "$k.orig/init/Kconfig" | grep -v '^$') \
-		     <(grep -v '^	' "$k/init/Kconfig" | grep -v '^$' | grep -vx 'config KHEADERS_VERSION')
+		     <(grep -v '^	' "$k/init/Kconfig" | grep -v '^$' |
+		       grep -vx -e 'config KHEADERS_VERSION' -e 'config IKHEADERS_MODULES')
 	expect "install $v: --revert -n changes nothing" "$inst" -n --revert "$k"
 	expect "install $v: --revert succeeds" "$inst" --revert "$k"
 	expect "install $v: --revert restores the stock files byte for byte" diff -r "$k.orig" "$k"
