@@ -9,14 +9,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "decomp.h"
@@ -27,12 +25,12 @@
 #include "prepare.h"
 #include "prepare_cache.h"
 #include "prepare_source.h"
+#include "run.h"
 
 #define SYSFS_ARCHIVE "/sys/kernel/kheaders.tar.xz"
 #define MODULE_DIR "kernel/kernel"
 #define INPUT_MAX ((size_t)4 << 30)
 
-extern char **environ;
 
 /*
  * module_suffix() - the suffix of the @i-th name kheaders.ko may have:
@@ -218,26 +216,8 @@ static int run_modprobe(const char *prog, bool remove)
 {
 	char *load[] = { (char *)prog, "-q", "kheaders", NULL };
 	char *unload[] = { (char *)prog, "-q", "-r", "kheaders", NULL };
-	char **argv = remove ? unload : load;
-	posix_spawn_file_actions_t fa;
-	int status, ret;
-	pid_t pid;
 
-	if (posix_spawn_file_actions_init(&fa))
-		return -ENOMEM;
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	ret = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (ret)
-		return -ret;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
+	return kh_run(remove ? unload : load, NULL, NULL, NULL);
 }
 
 /* Load the module, read the sysfs file it makes, unload it again. */
