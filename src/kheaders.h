@@ -672,12 +672,18 @@ struct kh_symvers_entry {
  * an empty one (allocating nothing), kh_symvers_release() frees it.
  * @v: @nr entries, in the order they were found until kh_symvers_sort()
  * @modules: module files read (kh_symvers_add_modules())
+ * @release: the release string of the kernel image added last (its
+ *	banner, "Linux version RELEASE (..."), "" when it has none
+ * @build_id: that image's GNU build ID in lowercase hex, "" when it has
+ *	none (a raw Image)
  */
 struct kh_symvers {
 	struct kh_symvers_entry *v;
 	size_t nr;
 	size_t alloc;
 	size_t modules;
+	char release[128];
+	char build_id[129];
 };
 
 KH_EXPORT void kh_symvers_init(struct kh_symvers *sv);

@@ -19,6 +19,7 @@
 #include "decomp.h"
 #include "dir.h"
 #include "error.h"
+#include "kident.h"
 #include "ksymtab.h"
 #include "util.h"
 #include "xzread.h"
@@ -110,6 +111,16 @@ static const char *raw_image_arch(const uint8_t *d, size_t len)
 	return NULL;
 }
 
+/* The release and build ID of the image whose exports were just added. */
+static void record_identity(struct kh_symvers *sv, const uint8_t *d, size_t len)
+{
+	struct kh_kident id;
+
+	kh_kident_read(d, len, &id);
+	snprintf(sv->release, sizeof(sv->release), "%s", id.release);
+	snprintf(sv->build_id, sizeof(sv->build_id), "%s", id.build_id);
+}
+
 /*
  * @d as the kernel or module (an ELF file, or a raw Image): 1 when read,
  * 0 when it is none (search on), or -errno.
@@ -139,6 +150,8 @@ static int try_elf(struct symvers_find *f, const uint8_t *d, size_t len)
 			     "a kernel image, not a module");
 	if (ret)
 		symvers_truncate(f->sv, nr);
+	if (!ret && !f->want_module)
+		record_identity(f->sv, d, len);
 	if (ret == -ENOENT) {
 		f->noent = true;
 		return 0;
