@@ -23,7 +23,6 @@
 #include "prepare_cache.h"
 #include "prepare_source.h"
 
-#define MAX_ATTEMPTS 4
 #define STALE_AGE (24 * 60 * 60)
 
 void kh_prepare_opts_init(struct kh_prepare_opts *opts)
@@ -66,66 +65,17 @@ void kh_prepare_note(const struct kh_prepare_opts *o, const char *fmt, ...)
 
 /* ---- the entry ---------------------------------------------------------- */
 
-/*
- * Make the entry valid: reuse it, or (under the root's lock) move a
- * damaged one aside and unpack; a rename lost to another caller's entry
- * is followed by a check of the winner.
- */
 static int make_entry(struct kh_prepare_source *c, int rootfd, const char *rootpath,
 		      struct kh_prepare_result *res, struct kh_error *err)
 {
-	char why[KH_PREPARE_WHY_MAX];
-	struct kh_prepare_marker found;
-	int ret, lock = -1, attempt;
+	struct kh_prepare_made made;
+	int ret;
 
-	for (attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-		ret = kh_prepare_entry_check(rootfd, c->m.sha256, &found, why);
-		if (!ret)
-			break;
-		if (ret != -ENOENT && ret != -EUCLEAN) {
-			ret = kh_err_sys(err, -ret, "cannot check cache entry '%s/%s'",
-					 rootpath, c->m.sha256);
-			break;
-		}
-		if (lock < 0 && attempt == 0) {
-			lock = kh_prepare_lock(rootfd, err);
-			if (lock < 0 && lock != -ENOLCK)
-				return lock;
-			continue;	/* check again under the lock */
-		}
-		if (ret == -EUCLEAN) {
-			kh_prepare_note(c->o, "replacing damaged cache entry '%s/%s': %s",
-			     rootpath, c->m.sha256, why);
-			ret = kh_prepare_entry_remove(rootfd, rootpath,
-						      c->m.sha256, err);
-			if (ret && ret != -ENOENT)
-				break;
-			res->replaced = true;
-		}
-		ret = kh_prepare_entry_create(rootfd, rootpath, c->xz.data,
-					      c->xz.len, &c->o->unpack, &c->m,
-					      err);
-		if (!ret) {
-			res->unpacked = true;
-			found = c->m;
-			break;
-		}
-		if (ret != -EEXIST && ret != -ENOTDIR)
-			break;
-		if (ret == -EEXIST)
-			kh_prepare_note(c->o, "unpacked '%s/%s' in vain: another caller's tree won the rename",
-			     rootpath, c->m.sha256);
-	}
-	if (lock >= 0)
-		close(lock);
-	if (ret == -ENOENT || ret == -EUCLEAN)
-		ret = kh_err(err, EAGAIN, "cannot settle cache entry '%s/%s': %s",
-			     rootpath, c->m.sha256,
-			     ret == -EUCLEAN ? why : "it keeps changing");
-	else if (ret == -EEXIST || ret == -ENOTDIR)
-		ret = kh_err(err, EAGAIN, "cannot settle cache entry '%s/%s'",
-			     rootpath, c->m.sha256);
-	if (!ret && found.arch[0] && !(res->arch = strdup(found.arch)))
+	ret = kh_prepare_entry_make(c->o, rootfd, rootpath, &c->xz, NULL,
+				    &c->m, &made, err);
+	res->unpacked = made.unpacked;
+	res->replaced = made.replaced;
+	if (!ret && made.found.arch[0] && !(res->arch = strdup(made.found.arch)))
 		ret = kh_err_sys(err, ENOMEM, "cannot prepare");
 	return ret;
 }
@@ -185,8 +135,8 @@ static int make_flags(struct kh_prepare_result *res)
 	return ret;
 }
 
-static const struct kh_prepare_opts *
-opts_or_defaults(const struct kh_prepare_opts *opts,
+const struct kh_prepare_opts *
+kh_prepare_opts_or_defaults(const struct kh_prepare_opts *opts,
 		 struct kh_prepare_opts *defaults)
 {
 	if (opts)
@@ -195,41 +145,51 @@ opts_or_defaults(const struct kh_prepare_opts *opts,
 	return defaults;
 }
 
-int kh_prepare(const struct kh_prepare_opts *opts,
-	       struct kh_prepare_result *res, struct kh_error *err)
+int kh_prepare_headers(const struct kh_prepare_opts *opts, int rootfd,
+		       const char *rootpath, struct kh_prepare_source *c,
+		       struct kh_prepare_result *res, struct kh_error *err)
 {
-	struct kh_prepare_opts defaults;
 	uint8_t digest[KH_SHA256_LEN];
-	struct kh_prepare_source c;
-	char *rootpath;
-	int rootfd, ret;
+	int ret;
 
-	opts = opts_or_defaults(opts, &defaults);
-	rootfd = kh_prepare_cache_open(opts, true, &rootpath, err);
-	if (rootfd < 0)
-		return rootfd;
-	ret = kh_prepare_source_init(&c, opts, rootfd, err);
+	ret = kh_prepare_source_init(c, opts, rootfd, err);
 	if (!ret)
-		ret = kh_prepare_source_find(&c, err);
-	if (!ret && c.valid && c.found.arch[0] &&
-	    !(res->arch = strdup(c.found.arch)))
+		ret = kh_prepare_source_find(c, err);
+	if (!ret && c->valid && c->found.arch[0] &&
+	    !(res->arch = strdup(c->found.arch)))
 		ret = kh_err_sys(err, ENOMEM, "cannot prepare");
-	if (!ret && !c.valid && kh_sha256(c.xz.data, c.xz.len, digest))
+	if (!ret && !c->valid && kh_sha256(c->xz.data, c->xz.len, digest))
 		ret = kh_err_sys(err, ENOMEM, "cannot hash the archive");
-	if (!ret && !c.valid) {
-		kh_hex(digest, sizeof(digest), c.m.sha256);
-		ret = make_entry(&c, rootfd, rootpath, res, err);
+	if (!ret && !c->valid) {
+		kh_hex(digest, sizeof(digest), c->m.sha256);
+		ret = make_entry(c, rootfd, rootpath, res, err);
 	}
 	if (!ret) {
-		memcpy(res->sha256, c.m.sha256, sizeof(res->sha256));
-		res->from = c.m.from;
-		res->source = strdup(c.m.source);
-		res->dir = kh_path_join(rootpath, c.m.sha256);
+		memcpy(res->sha256, c->m.sha256, sizeof(res->sha256));
+		res->from = c->m.from;
+		res->source = strdup(c->m.source);
+		res->dir = kh_path_join(rootpath, c->m.sha256);
 		if (!res->source || !res->dir || make_flags(res))
 			ret = kh_err_sys(err, ENOMEM, "cannot prepare");
 	}
 	if (ret)
 		kh_prepare_result_release(res);
+	return ret;
+}
+
+int kh_prepare(const struct kh_prepare_opts *opts,
+	       struct kh_prepare_result *res, struct kh_error *err)
+{
+	struct kh_prepare_opts defaults;
+	struct kh_prepare_source c;
+	char *rootpath;
+	int rootfd, ret;
+
+	opts = kh_prepare_opts_or_defaults(opts, &defaults);
+	rootfd = kh_prepare_cache_open(opts, true, &rootpath, err);
+	if (rootfd < 0)
+		return rootfd;
+	ret = kh_prepare_headers(opts, rootfd, rootpath, &c, res, err);
 	kh_prepare_source_release(&c);
 	close(rootfd);
 	free(rootpath);
@@ -246,7 +206,7 @@ int kh_prepare_gc(const struct kh_prepare_opts *opts,
 	int rootfd, lock, ret;
 
 	memset(res, 0, sizeof(*res));
-	opts = opts_or_defaults(opts, &defaults);
+	opts = kh_prepare_opts_or_defaults(opts, &defaults);
 	rootfd = kh_prepare_cache_open(opts, false, &rootpath, err);
 	if (rootfd == -ENOENT)
 		return 0;	/* no cache yet: nothing to collect */

@@ -377,6 +377,17 @@ int kh_prepare_entry_create(int rootfd, const char *rootpath,
 			    const struct kh_unpack_opts *uopts,
 			    struct kh_prepare_marker *m, struct kh_error *err)
 {
+	return kh_prepare_entry_create_filled(rootfd, rootpath, xz, len, uopts,
+					      NULL, m, err);
+}
+
+int kh_prepare_entry_create_filled(int rootfd, const char *rootpath,
+				   const void *xz, size_t len,
+				   const struct kh_unpack_opts *uopts,
+				   const struct kh_prepare_fill *fill,
+				   struct kh_prepare_marker *m,
+				   struct kh_error *err)
+{
 	char tmp[64], *path;
 	int efd, ret;
 
@@ -396,6 +407,8 @@ int kh_prepare_entry_create(int rootfd, const char *rootpath,
 		goto out_remove;
 	}
 	ret = kh_unpack_at(efd, path, xz, len, uopts, err);
+	if (!ret && fill)
+		ret = fill->fn(efd, path, fill->ctx, err);
 	if (!ret)
 		ret = seal(efd, path, m, err);
 	close(efd);
@@ -501,5 +514,68 @@ int kh_prepare_cache_gc(int rootfd, const char *rootpath,
 		if (names[i][0] != '.')
 			ret = gc_entry(&g, names[i]);
 	kh_dir_names_free(names, n);
+	return ret;
+}
+
+/* Checks and attempts at an entry before kh_prepare_entry_make() gives up. */
+#define MAX_ATTEMPTS 4
+
+int kh_prepare_entry_make(const struct kh_prepare_opts *o, int rootfd,
+			  const char *rootpath, const struct kh_buf *xz,
+			  const struct kh_prepare_fill *fill,
+			  struct kh_prepare_marker *m,
+			  struct kh_prepare_made *made, struct kh_error *err)
+{
+	char why[KH_PREPARE_WHY_MAX];
+	int ret, lock = -1, attempt;
+
+	memset(made, 0, sizeof(*made));
+	for (attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+		ret = kh_prepare_entry_check(rootfd, m->sha256, &made->found, why);
+		if (!ret)
+			break;
+		if (ret != -ENOENT && ret != -EUCLEAN) {
+			ret = kh_err_sys(err, -ret, "cannot check cache entry '%s/%s'",
+					 rootpath, m->sha256);
+			break;
+		}
+		if (lock < 0 && attempt == 0) {
+			lock = kh_prepare_lock(rootfd, err);
+			if (lock < 0 && lock != -ENOLCK)
+				return lock;
+			continue;	/* check again under the lock */
+		}
+		if (ret == -EUCLEAN) {
+			kh_prepare_note(o, "replacing damaged cache entry '%s/%s': %s",
+			     rootpath, m->sha256, why);
+			ret = kh_prepare_entry_remove(rootfd, rootpath,
+						      m->sha256, err);
+			if (ret && ret != -ENOENT)
+				break;
+			made->replaced = true;
+		}
+		ret = kh_prepare_entry_create_filled(rootfd, rootpath, xz->data,
+						     xz->len, &o->unpack, fill,
+						     m, err);
+		if (!ret) {
+			made->unpacked = true;
+			made->found = *m;
+			break;
+		}
+		if (ret != -EEXIST && ret != -ENOTDIR)
+			break;
+		if (ret == -EEXIST)
+			kh_prepare_note(o, "unpacked '%s/%s' in vain: another caller's tree won the rename",
+			     rootpath, m->sha256);
+	}
+	if (lock >= 0)
+		close(lock);
+	if (ret == -ENOENT || ret == -EUCLEAN)
+		ret = kh_err(err, EAGAIN, "cannot settle cache entry '%s/%s': %s",
+			     rootpath, m->sha256,
+			     ret == -EUCLEAN ? why : "it keeps changing");
+	else if (ret == -EEXIST || ret == -ENOTDIR)
+		ret = kh_err(err, EAGAIN, "cannot settle cache entry '%s/%s'",
+			     rootpath, m->sha256);
 	return ret;
 }

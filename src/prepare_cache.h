@@ -85,6 +85,53 @@ int kh_prepare_entry_create(int rootfd, const char *rootpath,
 			    struct kh_prepare_marker *m, struct kh_error *err);
 
 /*
+ * struct kh_prepare_fill - what kh_prepare_entry_create_filled() adds to
+ * an entry after unpacking and before sealing it: @fn is called with the
+ * entry's descriptor and path (the private temporary directory) and @ctx.
+ */
+struct kh_prepare_fill {
+	int (*fn)(int efd, const char *path, void *ctx, struct kh_error *err);
+	void *ctx;
+};
+
+/*
+ * kh_prepare_entry_create_filled() - kh_prepare_entry_create() with
+ * @fill (NULL: none) run on the unpacked tree before the seal, so the
+ * manifest covers what it made.
+ */
+int kh_prepare_entry_create_filled(int rootfd, const char *rootpath,
+				   const void *xz, size_t len,
+				   const struct kh_unpack_opts *uopts,
+				   const struct kh_prepare_fill *fill,
+				   struct kh_prepare_marker *m,
+				   struct kh_error *err);
+
+/*
+ * struct kh_prepare_made - how kh_prepare_entry_make() went.
+ * @unpacked: this call made the entry
+ * @replaced: a damaged or foreign entry of that name was replaced
+ * @found: the marker of the valid entry
+ */
+struct kh_prepare_made {
+	bool unpacked;
+	bool replaced;
+	struct kh_prepare_marker found;
+};
+
+/*
+ * kh_prepare_entry_make() - make entry @m->sha256 of the root valid: reuse
+ * it, or (under the root's lock) move a damaged one aside and create it
+ * from @xz with @fill; a rename lost to another caller's entry is followed
+ * by a check of the winner.  @o gets the notes.
+ * Return: 0, or a negative errno value with @err set.
+ */
+int kh_prepare_entry_make(const struct kh_prepare_opts *o, int rootfd,
+			  const char *rootpath, const struct kh_buf *xz,
+			  const struct kh_prepare_fill *fill,
+			  struct kh_prepare_marker *m,
+			  struct kh_prepare_made *made, struct kh_error *err);
+
+/*
  * kh_prepare_remove_stale() - remove temporary and trash directories of
  * the root older than @age seconds (left by a killed caller).
  */
