@@ -165,6 +165,39 @@ static bool config_y(const char *cfg, const char *name)
 	return false;
 }
 
+/*
+ * The value of CONFIG_@name in @cfg into @out (@size bytes); "" when
+ * absent.  auto.conf writes strings bare from 5.18 on and quoted (with \"
+ * and \\ escapes) before, as .config still does.
+ */
+static void config_string(const char *cfg, const char *name, char *out,
+			  size_t size)
+{
+	size_t n = strlen(name), k = 0;
+	const char *line = cfg, *v;
+	bool quoted;
+
+	out[0] = '\0';
+	while (*line) {
+		if (!strncmp(line, "CONFIG_", 7) &&
+		    !strncmp(line + 7, name, n) && line[7 + n] == '=') {
+			v = line + 8 + n;
+			quoted = *v == '"';
+			for (v += quoted; *v && *v != '\n' && (!quoted || *v != '"') &&
+			     k + 1 < size; v++) {
+				if (quoted && *v == '\\' && v[1] && v[1] != '\n')
+					v++;
+				out[k++] = *v;
+			}
+			out[k] = '\0';
+			return;
+		}
+		line = strchrnul(line, '\n');
+		if (*line)
+			line++;
+	}
+}
+
 int kh_kit_config_read(const char *objtree, struct kh_kit_config *cfg,
 		       struct kh_error *err)
 {
@@ -194,9 +227,18 @@ int kh_kit_config_read(const char *objtree, struct kh_kit_config *cfg,
 		goto out;
 	}
 	cfg->objtool = config_y(text, "OBJTOOL");
+	cfg->modversions = config_y(text, "MODVERSIONS");
+	cfg->gendwarfksyms = config_y(text, "GENDWARFKSYMS");
 	cfg->genksyms = config_y(text, "GENKSYMS") ||
-			(config_y(text, "MODVERSIONS") &&
-			 !config_y(text, "GENDWARFKSYMS"));
+			(cfg->modversions && !cfg->gendwarfksyms);
+	cfg->recordmcount = config_y(text, "FTRACE_MCOUNT_USE_RECORDMCOUNT") &&
+			    config_y(text, "HAVE_C_RECORDMCOUNT");
+	cfg->clang = config_y(text, "CC_IS_CLANG");
+	cfg->lto = config_y(text, "LTO_CLANG");
+	cfg->cfi = config_y(text, "CFI_CLANG") || config_y(text, "CFI");
+	cfg->gcc_plugins = config_y(text, "GCC_PLUGINS");
+	config_string(text, "CC_VERSION_TEXT", cfg->cc_version_text,
+		      sizeof(cfg->cc_version_text));
 out:
 	kh_buf_release(&buf);
 	free(path);

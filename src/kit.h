@@ -21,10 +21,28 @@
  *	carries its sources
  * @genksyms: symbol versions through genksyms, whose generated parser
  *	the kit needs
+ * @gendwarfksyms: symbol versions through gendwarfksyms (from 6.14)
+ * @recordmcount: the module build runs scripts/recordmcount (C version)
+ * @modversions: CONFIG_MODVERSIONS
+ * @clang: built with Clang (CONFIG_CC_IS_CLANG), else GCC
+ * @lto: Clang LTO (CONFIG_LTO_CLANG)
+ * @cfi: Clang CFI (CONFIG_CFI_CLANG, CONFIG_CFI from 6.18): a module built
+ *	by another compiler loads, then traps at its first indirect call
+ * @gcc_plugins: CONFIG_GCC_PLUGINS: modules are built with plugins that
+ *	must come from the very GCC version that built the kernel
+ * @cc_version_text: CONFIG_CC_VERSION_TEXT, "" when absent
  */
 struct kh_kit_config {
 	bool objtool;
 	bool genksyms;
+	bool gendwarfksyms;
+	bool recordmcount;
+	bool modversions;
+	bool clang;
+	bool lto;
+	bool cfi;
+	bool gcc_plugins;
+	char cc_version_text[256];
 };
 
 /* Flags of a kit root. */
