@@ -1369,6 +1369,105 @@ KH_EXPORT int kh_prepare_gc(const struct kh_prepare_opts *opts,
 			    struct kh_prepare_gc_result *res,
 			    struct kh_error *err);
 
+/* ---- prepare --modules: a kit to build modules for the running kernel --- */
+
+/**
+ * struct kh_prepare_modules_opts - what kh_prepare_modules() adds to
+ * prepare's options; kh_prepare_modules_opts_init() sets the defaults (all
+ * NULL).
+ * @kernel_image: the kernel image whose export tables make Module.symvers
+ *	(vmlinux, bzImage, vmlinuz, Image); NULL: the archive's own source
+ *	when that is a kernel image, else @root/boot/vmlinuz-R or
+ *	@root/lib/modules/R/vmlinuz for the archive's release R
+ * @modules: modules whose exports join the image's (a directory or a
+ *	module file); NULL: @root/lib/modules/R when the image is the
+ *	installed one found above, none for an image the caller names;
+ *	"" for none
+ * @hostcc: the host's C compiler for the kit's host programs; NULL: "cc"
+ * @cc: the compiler modules will be built with, checked to be the kind
+ *	(GCC or Clang) that built the kernel; NULL: "clang" for a Clang
+ *	kernel, else @cross_compile followed by "gcc"
+ * @cross_compile: the prefix of a cross toolchain, or NULL
+ */
+struct kh_prepare_modules_opts {
+	const char *kernel_image;
+	const char *modules;
+	const char *hostcc;
+	const char *cc;
+	const char *cross_compile;
+};
+
+/**
+ * struct kh_prepare_modules_result - the kit kh_prepare_modules() made or
+ * found; kh_prepare_modules_result_release() frees it.
+ * @dir: the kit, for "make -C @dir M=..." (owned)
+ * @headers: the headers entry of the same archive (owned)
+ * @sha256: the kit's name: a digest of the archive, the image, the modules
+ *	read and the host compiler
+ * @archive_sha256: SHA-256 of the archive
+ * @release: the kernel's release string (owned)
+ * @arch: the ARCH to pass to make: the kernel's directory under arch/
+ *	(owned)
+ * @image: the image Module.symvers was made from, NULL when none was
+ *	found (then the kit has no Module.symvers) (owned)
+ * @modules: module files whose exports were read
+ * @symbols: lines of Module.symvers
+ * @cc_version_text: CONFIG_CC_VERSION_TEXT of the kernel (owned)
+ * @clang, @lto, @cfi: the kernel was built with Clang, Clang LTO, CFI
+ * @unpacked: this call made the kit (false: a valid one was reused)
+ * @replaced: a damaged or foreign entry of that name was replaced
+ */
+struct kh_prepare_modules_result {
+	char *dir;
+	char *headers;
+	char sha256[65];
+	char archive_sha256[65];
+	char *release;
+	char *arch;
+	char *image;
+	size_t modules;
+	size_t symbols;
+	char *cc_version_text;
+	bool clang;
+	bool lto;
+	bool cfi;
+	bool unpacked;
+	bool replaced;
+};
+
+KH_EXPORT void kh_prepare_modules_opts_init(struct kh_prepare_modules_opts *mo);
+KH_EXPORT void kh_prepare_modules_result_init(struct kh_prepare_modules_result *res);
+KH_EXPORT void kh_prepare_modules_result_release(struct kh_prepare_modules_result *res);
+
+/**
+ * kh_prepare_modules() - a module kit for the kernel @opts finds.
+ * @opts: the archive's source and the cache root, as for kh_prepare()
+ * @mo: the image, modules and compilers; NULL for the defaults
+ * @res: initialised by the caller; filled on success
+ * @err: filled on failure
+ *
+ * Prepares the headers entry as kh_prepare() does, then a kit of its own
+ * in the same cache root: the archive (which must be of the modules
+ * profile: it carries the kernel's Makefiles, scripts/ and configuration)
+ * unpacked again, its host programs built with @mo->hostcc from its own
+ * sources, and Module.symvers written from the image and modules with
+ * kh_symvers_*(), once the image is known to be the archive's kernel (the
+ * same release string; for the running kernel's archive, the build ID of
+ * /sys/kernel/notes where the image has one).  The kernel's configuration
+ * is never run or rewritten (no syncconfig).  The entry is checked and
+ * sealed like a headers entry, so a second call finds it.
+ *
+ * Return: 0; -ENOEXEC for an archive without the kit (the message names
+ * CONFIG_IKHEADERS_MODULES) or a host program that did not build (the
+ * message names the missing host library where that is why); -EINVAL for
+ * an image of another kernel or a compiler of another kind; -ENOENT for a
+ * missing archive, image or compiler; another negative errno value.
+ */
+KH_EXPORT int kh_prepare_modules(const struct kh_prepare_opts *opts,
+				 const struct kh_prepare_modules_opts *mo,
+				 struct kh_prepare_modules_result *res,
+				 struct kh_error *err);
+
 /* ---- verify ------------------------------------------------------------ */
 
 /*
