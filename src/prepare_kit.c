@@ -518,8 +518,8 @@ static int make_key(struct kit *k, struct kh_error *err)
 	if (ret)
 		return kh_err(err, EINVAL, "cannot tell which compiler '%s' is",
 			      k->hostcc);
-	if (kh_buf_addf(&k->key, "%s\narchive %s\nhostcc %s\n", KIT_MAGIC,
-			k->headers.sha256, k->hostcc_version))
+	if (kh_buf_addf(&k->key, "%s\narchive %s\nhostcc %s: %s\n", KIT_MAGIC,
+			k->headers.sha256, k->hostcc, k->hostcc_version))
 		return kh_err_sys(err, ENOMEM, "cannot prepare");
 	ret = k->image ? read_image(k, err) :
 	      kh_buf_addstr(&k->key, "image none\n") ? -ENOMEM : 0;

@@ -11,13 +11,15 @@
 # 2. That object tree copied and prepared as a kernel build host prepares
 #    it (make O=COPY modules_prepare, with flex and bison; cached under
 #    $B/corpus-modules/, the corpus stays read-only): the kit builds, the
-#    same bytes twice; unpacked with kheaders extract, its host programs are
-#    built from the kit's sources with no flex or bison in PATH (fixdep,
-#    modpost and genksyms compiled the way their Makefiles link them,
-#    objtool through tools/Makefile as the top Makefile builds it -- the
-#    minimal step; `prepare --modules` will own it), and a small
-#    out-of-tree module builds with `make -C KIT M=DIR modules`: a .ko with
-#    the kernel's vermagic and symbol versions (__versions).
+#    same bytes twice.  `kheaders prepare --modules`, with the package's
+#    kernel image (linux-image-6.1.0-NN-amd64's vmlinuz) and no flex or
+#    bison in PATH, makes the kit: host programs built from its sources
+#    (fixdep, modpost, genksyms, objtool), Module.symvers from the image --
+#    the vmlinux lines of the package's own Module.symvers, sorted; a second
+#    call is a cache hit; an image of another release is refused.  A small
+#    out-of-tree module builds with `make -C KIT M=DIR modules`, without a
+#    modpost warning: a .ko with the kernel's vermagic, and in __versions
+#    the CRCs the package's Module.symvers gives its symbols.
 source "$(dirname "$0")/../lib.sh"
 require make gcc tar xz flex bison
 
@@ -90,8 +92,11 @@ expect "... the generated parser and modpost's generated headers are in it" bash
 	test -f scripts/mod/elfconfig.h && test -f scripts/mod/devicetable-offsets.h &&
 	test -f scripts/module.lds"
 
-K=$T/kit
-expect "kheaders extract -C unpacks the kit" "$KHEADERS" extract "$T/p.tar.xz" -C "$K"
+if ! env=$("$TOP/scripts/corpus.sh" fetch-image 2> "$T/fetch.err"); then
+	skip "prepare --modules on Debian 6.1: no linux-image package ($(head -1 "$T/fetch.err"))"
+	exit 0
+fi
+eval "$env"
 
 # A PATH without flex and bison (nor yacc, lex): what a kit user has.
 mkdir -p "$T/bin"
@@ -106,18 +111,93 @@ done
 nb() { PATH=$T/bin "$@"; }
 expect "the test PATH has no flex or bison" bash -c "! PATH='$T/bin' command -v flex && ! PATH='$T/bin' command -v bison"
 
-hostprogs() {
-	cd "$K" &&
-	gcc -O2 -o scripts/basic/fixdep scripts/basic/fixdep.c &&
-	gcc -O2 -I scripts/mod -o scripts/mod/modpost scripts/mod/modpost.c \
-		scripts/mod/file2alias.c scripts/mod/sumversion.c &&
-	gcc -O2 -I scripts/genksyms -o scripts/genksyms/genksyms \
-		scripts/genksyms/genksyms.c scripts/genksyms/parse.tab.c \
-		scripts/genksyms/lex.lex.c &&
-	make -s -C tools O="$K" subdir=tools objtool
+pm() { nb "$KHEADERS" prepare --modules --from "$T/p.tar.xz" --cache-dir "$T/cache" "$@"; }
+t0=$(date +%s%N)
+K=$(CC=$kcc pm --kernel-image "$KH_IMAGE_DIR/vmlinuz" 2> "$T/pm.err")
+rc=$?
+t1=$(date +%s%N)
+expect "prepare --modules --kernel-image vmlinuz makes the kit (no flex, no bison)" \
+	bash -c "[ '$rc' = 0 ] && [ -d '$K' ] && [ ! -s '$T/pm.err' ]"
+[ "$rc" = 0 ] || sed 's/^/#   /' "$T/pm.err"
+K2=$(CC=$kcc pm --kernel-image "$KH_IMAGE_DIR/vmlinuz" 2> /dev/null)
+t2=$(date +%s%N)
+echo "# prepare --modules: first $((($t1 - $t0) / 1000000)) ms, cached $((($t2 - $t1) / 1000000)) ms"
+expect "... a second call is a cache hit (the same directory)" test "$K2" = "$K"
+expect "... its host programs are built for this host" bash -c "
+	for p in scripts/basic/fixdep scripts/mod/modpost scripts/genksyms/genksyms tools/objtool/objtool; do
+		test -x '$K/'\$p && head -c 4 '$K/'\$p | grep -q ELF || { echo \"no \$p\"; exit 1; }
+	done"
+awk -F'\t' '$3 == "vmlinux"' "$O/Module.symvers" | LC_ALL=C sort > "$T/want.symvers"
+LC_ALL=C sort "$K/Module.symvers" > "$T/got.symvers"
+expect "... its Module.symvers = the package's vmlinux lines ($(wc -l < "$T/want.symvers"))" \
+	cmp "$T/want.symvers" "$T/got.symvers"
+expect "... the kit records the kernel's compiler and ARCH" bash -c "
+	grep -qx 'arch x86' '$K/.kheaders-kit' &&
+	grep -q '^cc_version_text gcc-12 (Debian 12' '$K/.kheaders-kit'"
+# The same kit under another release string: the image is not its kernel.
+mkdir -p "$T/alt"
+xz -dc "$T/p.tar.xz" | tar -xf - -C "$T/alt"
+sed -i 's/^#define UTS_RELEASE ".*"$/#define UTS_RELEASE "6.1.0-0-kh-test"/' \
+	"$T/alt/include/generated/utsrelease.h"
+tar -C "$T/alt" -cJf "$T/alt.tar.xz" .
+expect_fail "an image of another kernel than the archive's is refused" 1 \
+	"is kernel $release, the archive's kernel is 6\.1\.0-0-kh-test: not the same kernel" \
+	"$KHEADERS" prepare --modules --from "$T/alt.tar.xz" --cache-dir "$T/cache" \
+	--kernel-image "$KH_IMAGE_DIR/vmlinuz"
+
+# one_line NAME STATUS REGEX CMD...: exit STATUS, exactly one line on
+# stderr, matching REGEX.
+one_line() {
+	local name=$1 status=$2 re=$3 rc
+	shift 3
+	"$@" > /dev/null 2> "$T/1.err"
+	rc=$?
+	if [ "$rc" = "$status" ] && [ "$(wc -l < "$T/1.err")" = 1 ] && grep -Eq -- "$re" "$T/1.err"; then
+		ok "$name"
+	else
+		not_ok "$name (exit $rc, want $status)"
+		sed 's/^/#   /' "$T/1.err" | head -5
+	fi
 }
-expect "the kit's host programs build from its sources, without flex and bison" \
-	nb bash -c "$(declare -f hostprogs); K='$K'; hostprogs"
+pmx() { "$KHEADERS" prepare --modules --cache-dir "$T/cache" "$@"; }
+one_line "a headers-only archive: one line naming CONFIG_IKHEADERS_MODULES" 1 \
+	"has headers only .*cannot build modules.*CONFIG_IKHEADERS_MODULES=y" \
+	pmx --from "$T/h.tar.xz"
+if command -v clang > /dev/null; then
+	one_line "CC=clang for a GCC-built kernel: refused, naming both compilers" 1 \
+		"'clang' is Clang .* but the kernel was built by 'gcc-12 .*' \(GCC\)" \
+		env CC=clang "$KHEADERS" prepare --modules --cache-dir "$T/cache" \
+		--from "$T/p.tar.xz" --kernel-image "$KH_IMAGE_DIR/vmlinuz"
+else
+	skip "CC=clang for a GCC-built kernel: clang not installed"
+fi
+one_line "HOSTCC that does not exist: one line naming it and the package" 1 \
+	"'kh-no-such-cc' not found \(Debian: gcc\)" \
+	env HOSTCC=kh-no-such-cc "$KHEADERS" prepare --modules --cache-dir "$T/cache" \
+	--from "$T/p.tar.xz" --kernel-image "$KH_IMAGE_DIR/vmlinuz"
+# A host compiler without libelf's headers (objtool needs them).
+cat > "$T/cc-nolibelf" <<'EOF2'
+#!/bin/sh
+for a; do
+	case $a in *objtool*|*libsubcmd*|*-lelf*) echo "fatal error: gelf.h: No such file or directory" >&2; exit 1 ;; esac
+done
+exec cc "$@"
+EOF2
+chmod +x "$T/cc-nolibelf"
+one_line "no libelf headers on the host: one line naming libelf and its package" 1 \
+	"cannot build the kit's tools/objtool/objtool: the host library libelf \(Debian: libelf-dev\) is missing" \
+	env HOSTCC="$T/cc-nolibelf" "$KHEADERS" prepare --modules --cache-dir "$T/cache" \
+	--from "$T/p.tar.xz" --kernel-image "$KH_IMAGE_DIR/vmlinuz"
+expect "... and leaves no kit or temporary directory behind" bash -c "
+	[ \$(ls '$T'/cache/*/.kheaders-kit | wc -l) = 1 ] && ! ls -A '$T/cache' | grep -q '^\.tmp-'"
+# No image: a fake root without /boot; the kit is made without Module.symvers.
+mkdir -p "$T/root"
+KN=$(KHEADERS_ROOT=$T/root pmx --from "$T/p.tar.xz" 2> "$T/noimg.err")
+rc=$?
+expect "no kernel image: the kit is made, one warning line, no Module.symvers" bash -c "
+	[ '$rc' = 0 ] && [ \$(wc -l < '$T/noimg.err') = 1 ] &&
+	grep -q 'no kernel image of $release found (give --kernel-image)' '$T/noimg.err' &&
+	[ -x '$KN/scripts/mod/modpost' ] && [ ! -e '$KN/Module.symvers' ] && [ '$KN' != '$K' ]"
 
 mkdir -p "$T/mod"
 cat > "$T/mod/kh_hello.c" <<'EOF'
@@ -152,5 +232,20 @@ expect "... it carries symbol versions (__versions: MODVERSIONS through the kit'
 	bash -c "readelf -S '$T/mod/kh_hello.ko' | grep -q __versions"
 expect "... objtool checked it (the kit's objtool ran)" \
 	bash -c "grep -q 'tools/objtool/objtool' '$T/mod/.kh_hello.o.cmd'"
-expect "... without Module.symvers, modpost says so (kheaders symvers will write it)" \
-	grep -q 'Module.symvers is missing' "$T/mod.log"
+expect "... and modpost had nothing to warn about (every symbol in the kit's Module.symvers)" \
+	bash -c "! grep -E 'WARNING|undefined' '$T/mod.log'"
+# __versions: {unsigned long crc; char name[56]} per symbol used.
+crc_of() { awk -F'\t' -v s="$1" '$2 == s { print $1 }' "$O/Module.symvers"; }
+used_crc() {
+	objcopy -O binary --only-section=__versions "$T/mod/kh_hello.ko" "$T/versions.bin" &&
+	python3 - "$T/versions.bin" "$1" <<'PY'
+import struct, sys
+d = open(sys.argv[1], 'rb').read()
+for i in range(0, len(d), 64):
+    crc, name = struct.unpack_from('<Q56s', d, i)
+    if name.split(b'\0')[0].decode() == sys.argv[2]:
+        print('0x%08x' % crc)
+PY
+}
+expect "... its __versions CRC of _printk is the package's ($(crc_of _printk))" \
+	bash -c "[ -n '$(crc_of _printk)' ] && [ \"\$($(declare -f used_crc); T='$T' used_crc _printk)\" = '$(crc_of _printk)' ]"
