@@ -199,6 +199,35 @@ expect "no kernel image: the kit is made, one warning line, no Module.symvers" b
 	grep -q 'no kernel image of $release found (give --kernel-image)' '$T/noimg.err' &&
 	[ -x '$KN/scripts/mod/modpost' ] && [ ! -e '$KN/Module.symvers' ] && [ '$KN' != '$K' ]"
 
+# The running kernel, in a fake root: the archive from sysfs, the image
+# from /boot, the modules from /lib/modules/R; the build ID of
+# /sys/kernel/notes must be the image's.
+notes() {	# notes HEX: an ELF note section holding build ID HEX
+	python3 -c 'import struct, sys; d = bytes.fromhex(sys.argv[1]); sys.stdout.buffer.write(struct.pack("<III", 4, len(d), 3) + b"GNU\0" + d)' "$1"
+}
+R=$T/sysroot
+mkdir -p "$R/sys/kernel" "$R/boot" "$R/lib/modules/$release/kernel/fs/nls"
+cp "$T/p.tar.xz" "$R/sys/kernel/kheaders.tar.xz"
+cp "$KH_IMAGE_DIR/vmlinuz" "$R/boot/vmlinuz-$release"
+cp "$KH_IMAGE_DIR/carrier.ko" "$R/lib/modules/$release/kernel/fs/nls/nls_ascii.ko"
+bid=$(sed -n 's/^image_build_id //p' "$K/.kheaders-kit")
+notes "$bid" > "$R/sys/kernel/notes"
+KS=$(KHEADERS_ROOT=$R KHEADERS_RELEASE=$release pmx -v 2> "$T/sys.err")
+rc=$?
+expect "running kernel (fake root): sysfs archive, /boot image, /lib/modules/R: a kit" bash -c "
+	[ '$rc' = 0 ] && [ -d '$KS' ] && [ -n '$bid' ] &&
+	grep -q \"from '$R/boot/vmlinuz-$release' and 1 module file(s)\" '$T/sys.err'"
+expect "... Module.symvers has the module's exports beside vmlinux's" bash -c "
+	awk -F'\t' '\$3 == \"fs/nls/nls_ascii\"' '$KS/Module.symvers' | grep -q . ||
+	! readelf -sW '$R/lib/modules/$release/kernel/fs/nls/nls_ascii.ko' | grep -q __ksymtab_"
+expect "... and the vmlinux lines of the package's" bash -c "
+	awk -F'\t' '\$3 == \"vmlinux\"' '$KS/Module.symvers' | LC_ALL=C sort | cmp - '$T/want.symvers'"
+notes 00112233445566778899aabbccddeeff00112233 > "$R/sys/kernel/notes"
+rm -rf "$T/cache2"
+one_line "... a running kernel whose build ID is not the image's: refused" 1 \
+	"has build ID $bid, the running kernel 00112233[0-9a-f]*: not the same build of $release" \
+	env KHEADERS_ROOT="$R" KHEADERS_RELEASE="$release" "$KHEADERS" prepare --modules --cache-dir "$T/cache2"
+
 mkdir -p "$T/mod"
 cat > "$T/mod/kh_hello.c" <<'EOF'
 // SPDX-License-Identifier: GPL-2.0
