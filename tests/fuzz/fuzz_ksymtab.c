@@ -5,7 +5,9 @@
  * file (an ELF vmlinux or module, either class and byte order, linked or
  * relocatable).  Odd: kh_symvers_add_image() on it (the ELF itself, one
  * in a compressed stream, or a raw arm64 or RISC-V Image), then sorted and
- * formatted.  Invariants: success
+ * formatted.  Every input also goes to kident.c (the banner's release,
+ * the build ID of an ELF file and of raw notes: bounded, NUL-terminated
+ * strings of the allowed characters).  Invariants: success
  * or a message; every name is non-empty and every name and namespace is
  * printable without blanks; the count matches; each formatted line has
  * exactly five fields; a failed image adds nothing.
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "kheaders.h"
+#include "kident.h"
 #include "ksymtab.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -86,6 +89,22 @@ static void fuzz_image(const uint8_t *data, size_t size)
 	kh_symvers_release(&sv);
 }
 
+/* kident.c's strings are bounded, and hex or release characters only. */
+static void fuzz_kident(const uint8_t *data, size_t size)
+{
+	char hex[KH_KIDENT_BUILD_ID_MAX];
+	struct kh_kident id;
+	const char *p;
+
+	kh_kident_read(data, size, &id);
+	assert(strlen(id.release) < sizeof(id.release));
+	for (p = id.release; *p; p++)
+		assert(*p > ' ' && *p < 0x7f);
+	assert(strspn(id.build_id, "0123456789abcdef") == strlen(id.build_id));
+	kh_kident_notes(data, size, hex);
+	assert(strspn(hex, "0123456789abcdef") == strlen(hex));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct kh_ksymtab_info info;
@@ -95,6 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!size)
 		return 0;
+	fuzz_kident(data + 1, size - 1);
 	if (data[0] & 1) {
 		fuzz_image(data + 1, size - 1);
 		return 0;
