@@ -222,6 +222,13 @@ expect "... Module.symvers has the module's exports beside vmlinux's" bash -c "
 	! readelf -sW '$R/lib/modules/$release/kernel/fs/nls/nls_ascii.ko' | grep -q __ksymtab_"
 expect "... and the vmlinux lines of the package's" bash -c "
 	awk -F'\t' '\$3 == \"vmlinux\"' '$KS/Module.symvers' | LC_ALL=C sort | cmp - '$T/want.symvers'"
+out=$(KHEADERS_ROOT=$R KHEADERS_RELEASE=$release "$KHEADERS" prepare --gc --cache-dir "$T/cache")
+expect "... prepare --gc keeps the kit while its image is installed and unchanged ($out)" \
+	test -f "$KS/.kheaders-kit"
+mv "$R/boot/vmlinuz-$release" "$T/vmlinuz.away"
+out=$(KHEADERS_ROOT=$R KHEADERS_RELEASE=$release "$KHEADERS" prepare --gc --cache-dir "$T/cache")
+expect "... and removes it once the image is gone ($out)" test ! -e "$KS"
+mv "$T/vmlinuz.away" "$R/boot/vmlinuz-$release"
 notes 00112233445566778899aabbccddeeff00112233 > "$R/sys/kernel/notes"
 rm -rf "$T/cache2"
 one_line "... a running kernel whose build ID is not the image's: refused" 1 \
