@@ -1460,8 +1460,10 @@ KH_EXPORT void kh_prepare_modules_result_release(struct kh_prepare_modules_resul
  * Return: 0; -ENOEXEC for an archive without the kit (the message names
  * CONFIG_IKHEADERS_MODULES) or a host program that did not build (the
  * message names the missing host library where that is why); -EINVAL for
- * an image of another kernel or a compiler of another kind; -ENOENT for a
- * missing archive, image or compiler; another negative errno value.
+ * an image of another kernel or a compiler of another kind; -ENOTSUP for a
+ * kernel whose modules need a GCC plugin (which must come from the GCC
+ * that built the kernel); -ENOENT for a missing archive, image or
+ * compiler; another negative errno value.
  */
 KH_EXPORT int kh_prepare_modules(const struct kh_prepare_opts *opts,
 				 const struct kh_prepare_modules_opts *mo,

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -198,9 +199,16 @@ static void config_string(const char *cfg, const char *name, char *out,
 	}
 }
 
+/* The plugins scripts/Makefile.gcc-plugins adds to every compile. */
+static const char *const gcc_plugins[] = {
+	"GCC_PLUGIN_LATENT_ENTROPY", "GCC_PLUGIN_STACKLEAK",
+	"GCC_PLUGIN_STRUCTLEAK", "GCC_PLUGIN_ARM_SSP_PER_TASK",
+};
+
 int kh_kit_config_read(const char *objtree, struct kh_kit_config *cfg,
 		       struct kh_error *err)
 {
+	size_t i;
 	struct kh_buf buf;
 	const char *text;
 	char *path;
@@ -237,6 +245,12 @@ int kh_kit_config_read(const char *objtree, struct kh_kit_config *cfg,
 	cfg->lto = config_y(text, "LTO_CLANG");
 	cfg->cfi = config_y(text, "CFI_CLANG") || config_y(text, "CFI");
 	cfg->gcc_plugins = config_y(text, "GCC_PLUGINS");
+	for (i = 0; cfg->gcc_plugins && i < ARRAY_SIZE(gcc_plugins); i++)
+		if (config_y(text, gcc_plugins[i])) {
+			snprintf(cfg->gcc_plugin, sizeof(cfg->gcc_plugin),
+				 "CONFIG_%s", gcc_plugins[i]);
+			break;
+		}
 	config_string(text, "CC_VERSION_TEXT", cfg->cc_version_text,
 		      sizeof(cfg->cc_version_text));
 out:

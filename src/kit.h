@@ -28,8 +28,10 @@
  * @lto: Clang LTO (CONFIG_LTO_CLANG)
  * @cfi: Clang CFI (CONFIG_CFI_CLANG, CONFIG_CFI from 6.18): a module built
  *	by another compiler loads, then traps at its first indirect call
- * @gcc_plugins: CONFIG_GCC_PLUGINS: modules are built with plugins that
- *	must come from the very GCC version that built the kernel
+ * @gcc_plugins: CONFIG_GCC_PLUGINS
+ * @gcc_plugin: the first plugin modules are built with
+ *	(CONFIG_GCC_PLUGIN_STACKLEAK, ...), "" for none: the plugin must come
+ *	from the very GCC version that built the kernel
  * @cc_version_text: CONFIG_CC_VERSION_TEXT, "" when absent
  */
 struct kh_kit_config {
@@ -42,6 +44,7 @@ struct kh_kit_config {
 	bool lto;
 	bool cfi;
 	bool gcc_plugins;
+	char gcc_plugin[64];
 	char cc_version_text[256];
 };
 

@@ -185,6 +185,10 @@ static int check_cc(const struct kit *k, struct kh_error *err)
 		snprintf(cc, sizeof(cc), "%sgcc",
 			 mo->cross_compile ? mo->cross_compile : "");
 	kernel_kind(&k->cfg, kind, sizeof(kind));
+	if (k->cfg.gcc_plugin[0])
+		return kh_err(err, ENOTSUP,
+			      "the kernel's modules are built with a GCC plugin (%s) that must come from the very GCC that built it ('%s'): a kit cannot build it; build modules in the kernel's build tree",
+			      k->cfg.gcc_plugin, k->cfg.cc_version_text);
 	ret = compiler_version(cc, version, sizeof(version));
 	if (ret == -ENOENT)
 		return kh_err(err, ENOENT,

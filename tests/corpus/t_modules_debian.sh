@@ -163,6 +163,14 @@ pmx() { "$KHEADERS" prepare --modules --cache-dir "$T/cache" "$@"; }
 one_line "a headers-only archive: one line naming CONFIG_IKHEADERS_MODULES" 1 \
 	"has headers only .*cannot build modules.*CONFIG_IKHEADERS_MODULES=y" \
 	pmx --from "$T/h.tar.xz"
+# The kit of a kernel whose modules are built with a GCC plugin.
+mkdir -p "$T/plug"
+xz -dc "$T/p.tar.xz" | tar -xf - -C "$T/plug"
+printf 'CONFIG_GCC_PLUGINS=y\nCONFIG_GCC_PLUGIN_STACKLEAK=y\n' >> "$T/plug/include/config/auto.conf"
+tar -C "$T/plug" -cJf "$T/plug.tar.xz" .
+one_line "a kernel whose modules need a GCC plugin: one line naming it" 1 \
+	"built with a GCC plugin \(CONFIG_GCC_PLUGIN_STACKLEAK\).*a kit cannot build it" \
+	pmx --from "$T/plug.tar.xz" --kernel-image "$KH_IMAGE_DIR/vmlinuz"
 if command -v clang > /dev/null; then
 	one_line "CC=clang for a GCC-built kernel: refused, naming both compilers" 1 \
 		"'clang' is Clang .* but the kernel was built by 'gcc-12 .*' \(GCC\)" \
