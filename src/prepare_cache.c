@@ -563,13 +563,11 @@ int kh_prepare_entry_make(const struct kh_prepare_opts *o, int rootfd,
 			break;
 		}
 		if (ret != -EEXIST && ret != -ENOTDIR)
-			break;
+			goto out_unlock;	/* @err says why */
 		if (ret == -EEXIST)
 			kh_prepare_note(o, "unpacked '%s/%s' in vain: another caller's tree won the rename",
 			     rootpath, m->sha256);
 	}
-	if (lock >= 0)
-		close(lock);
 	if (ret == -ENOENT || ret == -EUCLEAN)
 		ret = kh_err(err, EAGAIN, "cannot settle cache entry '%s/%s': %s",
 			     rootpath, m->sha256,
@@ -577,5 +575,8 @@ int kh_prepare_entry_make(const struct kh_prepare_opts *o, int rootfd,
 	else if (ret == -EEXIST || ret == -ENOTDIR)
 		ret = kh_err(err, EAGAIN, "cannot settle cache entry '%s/%s'",
 			     rootpath, m->sha256);
+out_unlock:
+	if (lock >= 0)
+		close(lock);
 	return ret;
 }

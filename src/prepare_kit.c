@@ -447,6 +447,31 @@ static int format_record(const struct kit *k, struct kh_buf *out)
 			   kh_buf_str(&k->key)) ? -ENOMEM : 0;
 }
 
+static int close_up_visit(const struct kh_dir_entry *e, void *ctx)
+{
+	(void)ctx;
+	if (S_ISLNK(e->st.st_mode) || !(e->st.st_mode & 022))
+		return 0;
+	if (fchmodat(e->dfd, e->name, e->st.st_mode & 07755, 0))
+		return -errno;
+	return 0;
+}
+
+/*
+ * The compiler and make create files under the caller's umask; a sealed
+ * entry is writable by its owner alone (kh_dir_trust()), so take group
+ * and other write permission away from what they made.
+ */
+static int close_up(int efd, const char *path, struct kh_error *err)
+{
+	struct kh_dir_walk w = { MODULES_DEPTH, close_up_visit, NULL, NULL };
+	int ret = kh_dir_walk(efd, &w);
+
+	if (ret)
+		return kh_err_sys(err, -ret, "cannot set the modes of '%s'", path);
+	return 0;
+}
+
 /* The kit's contents beside the unpacked archive, before the seal. */
 static int fill_kit(int efd, const char *path, void *ctx, struct kh_error *err)
 {
@@ -458,6 +483,8 @@ static int fill_kit(int efd, const char *path, void *ctx, struct kh_error *err)
 	int ret;
 
 	ret = kh_hostprogs_build(path, &ho, err);
+	if (!ret)
+		ret = close_up(efd, path, err);
 	kh_buf_init(&b);
 	if (!ret && k->image) {
 		ret = kh_symvers_format(&k->sv, &b) ?

@@ -198,6 +198,21 @@ one_line "no libelf headers on the host: one line naming libelf and its package"
 	--from "$T/p.tar.xz" --kernel-image "$KH_IMAGE_DIR/vmlinuz"
 expect "... and leaves no kit or temporary directory behind" bash -c "
 	[ \$(ls '$T'/cache/*/.kheaders-kit | wc -l) = 1 ] && ! ls -A '$T/cache' | grep -q '^\.tmp-'"
+# No make on the host (objtool is built with it).
+mkdir -p "$T/bin-nomake"
+for f in "$T"/bin/*; do
+	[ "${f##*/}" = make ] || ln -s "$(readlink "$f")" "$T/bin-nomake/${f##*/}"
+done
+one_line "no make on the host: one line naming it and its package" 1 \
+	"cannot build the kit's tools/objtool/objtool: 'make' not found \(Debian: make\)" \
+	env PATH="$T/bin-nomake" "$KHEADERS" prepare --modules --cache-dir "$T/cache-nomake" \
+	--from "$T/p.tar.xz" --kernel-image "$KH_IMAGE_DIR/vmlinuz" --kernel-modules none
+# Under umask 002 the kit is still sealed (nothing group-writable).
+rm -rf "$T/cache-umask"
+expect "umask 002: the kit is made and sealed all the same" bash -c "
+	umask 002; d=\$('$KHEADERS' prepare --modules --cache-dir '$T/cache-umask' \
+		--from '$T/p.tar.xz' --kernel-image '$KH_IMAGE_DIR/vmlinuz') &&
+	[ -z \"\$(find \"\$d\" -perm -g+w ! -type l)\" ]"
 # No image: a fake root without /boot; the kit is made without Module.symvers.
 mkdir -p "$T/root"
 KN=$(KHEADERS_ROOT=$T/root pmx --from "$T/p.tar.xz" 2> "$T/noimg.err")
