@@ -256,12 +256,15 @@ static int choose_inputs(struct kit *k, struct kh_error *err)
 	const char *root = k->o->root ? k->o->root : "";
 	struct stat st;
 
-	if (mo->kernel_image)
+	if (mo->kernel_image) {
 		k->image = strdup(mo->kernel_image);
-	else if (source_is_image(k))
+	} else if (source_is_image(k)) {
 		k->image = strdup(k->headers.source);
-	else if ((k->image = installed_image(k)))
+		/* prepare's own boot-file source: the installed kernel */
+		k->image_installed = k->headers.from == KH_PREPARE_IMAGE;
+	} else if ((k->image = installed_image(k))) {
 		k->image_installed = true;
+	}
 	if ((mo->kernel_image || source_is_image(k)) && !k->image)
 		return kh_err_sys(err, ENOMEM, "cannot prepare");
 	if (mo->modules && *mo->modules)

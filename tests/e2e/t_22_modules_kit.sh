@@ -122,3 +122,16 @@ rc=$?
 expect "modules kit: ... modpost had nothing to warn about" bash -c "! grep -E 'WARNING|undefined' '$T/mod.log'"
 expect "modules kit: ... with the kernel's vermagic ($release)" bash -c "
 	readelf -p .modinfo '$T/mod/kh_kit.ko' | grep -q 'vermagic=$release '"
+
+# The installed kernel in a fake root, found by prepare's boot-file source:
+# the archive and the image are /boot/vmlinuz-R, the modules
+# /lib/modules/R's.
+R=$T/root
+mkdir -p "$R/boot" "$R/lib/modules/$release/kernel/extra"
+cp "$obj/arch/x86/boot/bzImage" "$R/boot/vmlinuz-$release"
+cp "$T/mod/kh_kit.ko" "$R/lib/modules/$release/kernel/extra/"
+KHEADERS_ROOT=$R KHEADERS_RELEASE=$release KHEADERS_MODPROBE= \
+	"$KHEADERS" prepare --modules --from image --cache-dir "$T/cache" -v \
+	> /dev/null 2> "$T/image.err"
+expect "modules kit: --from image: the image is /boot/vmlinuz-R, with /lib/modules/R's modules" \
+	grep -q "from '$R/boot/vmlinuz-$release' and 1 module file(s)" "$T/image.err"
