@@ -25,8 +25,8 @@
  * order after the archive was read, each as a "KH-E2E insmod NAME rc=N
  * errno=NAME" line; then every kernel message from a module named kh_*
  * (what they print, and what the kernel says when it refuses one) is
- * copied from /dev/kmsg as a "KH-E2E kmsg TEXT" line, whatever the console
- * log level lets through.
+ * copied from /dev/kmsg as a "KH-E2E kmsg TEXT" line (the console shows
+ * no kernel message but emergencies meanwhile).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -38,6 +38,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/klog.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -503,6 +504,12 @@ static void kh_load_mods(void)
 
 	if (!f)
 		return;
+	/*
+	 * Their messages reach the console through kh_kmsg() alone: the
+	 * kernel writes its console asynchronously, into the middle of our
+	 * lines.  8 is SYSLOG_ACTION_CONSOLE_LEVEL; 1 lets KERN_EMERG through.
+	 */
+	klogctl(8, NULL, 1);
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
 		if (line[0])
