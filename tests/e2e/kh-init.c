@@ -19,7 +19,16 @@
  * digest=HEX" line sums the tree up (every file's path and SHA-256, in
  * bytewise name order); on the host, "kh-init --tree DIR" prints the same
  * digest for a tree, to compare with `kheaders uapi` run there.
+ *
+ * When the initramfs carries /mods/order (the module cells, lib-modload.sh),
+ * the modules it lists, one file name of /mods a line, are loaded in that
+ * order after the archive was read, each as a "KH-E2E insmod NAME rc=N
+ * errno=NAME" line; then every kernel message from a module named kh_*
+ * (what they print, and what the kernel says when it refuses one) is
+ * copied from /dev/kmsg as a "KH-E2E kmsg TEXT" line (the console shows
+ * no kernel message but emergencies meanwhile).
  */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +38,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/klog.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -39,6 +49,7 @@
 #define KH_ATTR "/sys/kernel/kheaders.tar.xz"
 #define KH_MODULE "/kheaders.ko"
 #define KH_TOOL "/kheaders"
+#define KH_MODS "/mods"
 
 struct sha256 {
 	uint32_t h[8];
@@ -430,6 +441,84 @@ static void kh_prepare_all(void)
 	kh_prepare(3, "--print-flags");
 }
 
+/* Load /mods/@name: one line saying what finit_module returned. */
+static void kh_insmod_one(const char *name)
+{
+	char path[512];
+	const char *en = "-";
+	int fd, ret = -1, err = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", KH_MODS, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+	} else {
+		ret = syscall(SYS_finit_module, fd, "", 0);
+		err = ret ? errno : 0;
+		close(fd);
+	}
+	if (err)
+		en = strerrorname_np(err) ? strerrorname_np(err) : "unknown";
+	printf("KH-E2E insmod %s rc=%d errno=%s\n", name, ret, en);
+}
+
+/*
+ * Every record of the kernel log whose text starts with "kh_" (the test
+ * modules' names), read to its end without blocking.  A record is
+ * "PRIO,SEQ,USEC,FLAGS;TEXT\n", then continuation lines we do not need.
+ */
+static void kh_kmsg(void)
+{
+	char rec[8192], *text;
+	ssize_t n;
+	int fd;
+
+	mknod("/dev/kmsg", S_IFCHR | 0644, makedev(1, 11));
+	fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		printf("KH-E2E error: cannot open /dev/kmsg: %s\n",
+		       strerror(errno));
+		return;
+	}
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		/* Records overwritten while we read: the next read goes on. */
+		if (n < 0 && errno == EPIPE)
+			continue;
+		if (n <= 0)
+			break;
+		rec[n] = '\0';
+		text = strchr(rec, ';');
+		if (!text || strncmp(++text, "kh_", 3))
+			continue;
+		text[strcspn(text, "\n")] = '\0';
+		printf("KH-E2E kmsg %s\n", text);
+	}
+	close(fd);
+}
+
+static void kh_load_mods(void)
+{
+	char line[256];
+	FILE *f = fopen(KH_MODS "/order", "re");
+
+	if (!f)
+		return;
+	/*
+	 * Their messages reach the console through kh_kmsg() alone: the
+	 * kernel writes its console asynchronously, into the middle of our
+	 * lines.  8 is SYSLOG_ACTION_CONSOLE_LEVEL; 1 lets KERN_EMERG through.
+	 */
+	klogctl(8, NULL, 1);
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0])
+			kh_insmod_one(line);
+	}
+	fclose(f);
+	kh_kmsg();
+}
+
 int main(int argc, char **argv)
 {
 	if (getpid() != 1) {
@@ -453,6 +542,7 @@ int main(int argc, char **argv)
 	kh_uapi();
 	kh_load_module();
 	kh_report(KH_ATTR);
+	kh_load_mods();
 	fflush(stdout);
 	sync();
 	reboot(RB_AUTOBOOT);

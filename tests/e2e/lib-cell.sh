@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-# One cell of the end-to-end matrix (tests/e2e/t_7*.sh, t_8*.sh): a kernel
-# generation (6.12, 7.2) built for one architecture with one compiler, the
+# One cell of the end-to-end matrix (tests/e2e/t_7*.sh, t_8*.sh, and the
+# module cells t_9*.sh through lib-modload.sh): a kernel generation (6.1,
+# 6.12, 7.2) built for one architecture with one compiler, the
 # integration installed, booted under qemu (TCG, bounded by a timeout); the
 # bytes of /sys/kernel/kheaders.tar.xz seen by the guest must equal the
 # build's archive, `kheaders extract vmlinux` and `kheaders extract` of the
@@ -250,30 +251,45 @@ cell_boot() {
 # run_cell NAME VER ARCH TOOLCHAIN y|m [intree]: the whole cell.  Set
 # C_EXTRA / C_OFF (config symbols to enable / disable) before calling.
 run_cell() {
-	local ver=$2 tree init ar line rc arches ko=
+	cell_run_build "$@" || return 0
+	E2E_INIT=$C_INITBIN e2e_initrd "$T/initrd" "$C_KO" || not_ok "$CELL: initramfs"
+	cell_run_boot "$T/initrd"
+	if [ "${C_ORACLE:-0}" = 1 ]; then
+		cell_oracle "$C_TREE" "$2"
+	fi
+}
+
+# cell_run_build NAME VER ARCH TOOLCHAIN y|m [intree]: run_cell up to the
+# boot: the trees, the build and the checks of what it made.  Sets C_TREE
+# (the corpus tree), C_INITBIN (the static /init for ARCH), C_AR (the
+# archive) and C_KO (kheaders.ko, or empty for =y); 1 when the cell cannot
+# go on (after saying why).
+cell_run_build() {
+	local ver=$2 arches
 	CELL=$1 C_ARCH=$3 C_TCNAME=$4 C_IKH=$5
 	C_EXTRA=${C_EXTRA:-} C_OFF=${C_OFF:-}
-	C_TC=()
+	C_TC=() C_KO=
 	[ "$4" = llvm16 ] && C_TC=(LLVM=-16)
-	cell_arch "$C_ARCH" || { not_ok "$CELL: unknown arch '$C_ARCH'"; return; }
-	cell_tools "$C_ARCH" "$4" || return
-	e2e_need_tools "$CELL" || return
+	cell_arch "$C_ARCH" || { not_ok "$CELL: unknown arch '$C_ARCH'"; return 1; }
+	cell_tools "$C_ARCH" "$4" || return 1
+	e2e_need_tools "$CELL" || return 1
 	mkdir -p "$WC"
-	tree=$(cell_tree "$ver") ||
-		{ not_ok "$CELL: linux-source-$ver not available (scripts/corpus.sh fetch $ver)"; return; }
+	C_TREE=$(cell_tree "$ver") ||
+		{ not_ok "$CELL: linux-source-$ver not available (scripts/corpus.sh fetch $ver)"; return 1; }
 	arches="x86 arm64 riscv"
 	if [ "${6:-}" = intree ]; then
 		C_SRC=$WC/src-$ver-intree-$C_ARCH C_OBJ=$C_SRC
 	else
 		C_SRC=$WC/src-$ver C_OBJ=$WC/$CELL
 	fi
-	if cell_prepare_src "$tree" "$C_SRC" "$arches"; then
+	if cell_prepare_src "$C_TREE" "$C_SRC" "$arches"; then
 		ok "$CELL: linux $ver copy, integration installed ($(sed -n "s/.*(linux \([^,]*\), '\(.*\)' rules)/\1, \2 rules/p" "$C_SRC.install.log" | head -1))"
 	else
 		not_ok "$CELL: preparing '$C_SRC' failed"
-		return
+		return 1
 	fi
-	init=$(cell_init "$C_ARCH") || { not_ok "$CELL: cannot build a static /init for $C_ARCH (${C_CROSS}gcc -static)"; return; }
+	C_INITBIN=$(cell_init "$C_ARCH") ||
+		{ not_ok "$CELL: cannot build a static /init for $C_ARCH (${C_CROSS}gcc -static)"; return 1; }
 
 	local targets=(vmlinux "$(basename "$C_IMAGE")")
 	[ "$C_IKH" = m ] && targets+=(modules)
@@ -281,27 +297,32 @@ run_cell() {
 		ok "$CELL: build ($C_SECS s)"
 	else
 		not_ok "$CELL: build (log: $C_OBJ.log)"
-		return
+		return 1
 	fi
-	ar=$C_OBJ/kernel/kheaders_data.tar.xz
-	cell_check_build "$ar"
+	C_AR=$C_OBJ/kernel/kheaders_data.tar.xz
+	cell_check_build "$C_AR"
 
 	if [ "$C_IKH" = m ]; then
-		ko=$C_OBJ/kernel/kheaders.ko
-		[ -f "$ko" ] && ok "$CELL: kernel/kheaders.ko built" ||
-			{ not_ok "$CELL: no kernel/kheaders.ko"; return; }
+		C_KO=$C_OBJ/kernel/kheaders.ko
+		[ -f "$C_KO" ] && ok "$CELL: kernel/kheaders.ko built" ||
+			{ not_ok "$CELL: no kernel/kheaders.ko"; return 1; }
 		! nm "$C_OBJ/vmlinux" | grep -q ' kernel_headers_data$' &&
 			ok "$CELL: the archive is not in vmlinux" ||
 			not_ok "$CELL: vmlinux holds kernel_headers_data with IKHEADERS=m"
-		extract_same "$CELL: kheaders extract kheaders.ko = archive" "$ko" "$ar"
+		extract_same "$CELL: kheaders extract kheaders.ko = archive" "$C_KO" "$C_AR"
 	else
-		extract_same "$CELL: kheaders extract vmlinux = archive" "$C_OBJ/vmlinux" "$ar"
+		extract_same "$CELL: kheaders extract vmlinux = archive" "$C_OBJ/vmlinux" "$C_AR"
 		extract_same "$CELL: kheaders extract $(basename "$C_IMAGE") = archive" \
-			"$C_OBJ/$C_IMAGE" "$ar"
+			"$C_OBJ/$C_IMAGE" "$C_AR"
 	fi
+}
 
-	E2E_INIT=$init e2e_initrd "$T/initrd" "$ko" || not_ok "$CELL: initramfs"
-	cell_boot "$C_OBJ/$C_IMAGE" "$T/initrd" "$C_OBJ.boot.log"
+# cell_run_boot INITRD: boot the cell's kernel with INITRD; the guest must
+# reboot, load kheaders.ko (=m) and serve the build's archive.  The console
+# is $C_OBJ.boot.log.
+cell_run_boot() {
+	local rc line
+	cell_boot "$C_OBJ/$C_IMAGE" "$1" "$C_OBJ.boot.log"
 	rc=$?
 	[ "$rc" = 0 ] && ok "$CELL: qemu boot ended by the guest's reboot" ||
 		not_ok "$CELL: qemu boot (exit $rc; 124 = timeout after $CELL_BOOT_TIMEOUT s; log $C_OBJ.boot.log)"
@@ -311,12 +332,9 @@ run_cell() {
 			not_ok "$CELL: kheaders.ko did not load ($(tr -d '\r' < "$C_OBJ.boot.log" | grep -m1 'KH-E2E error'))"
 	fi
 	line=$(e2e_boot_line "$C_OBJ.boot.log")
-	echo "# $CELL: archive $(fsize "$ar") bytes, sha256 $(sha256 "$ar"), build $C_SECS s"
-	echo "$CELL size=$(fsize "$ar") guest_sha256=$(field sha256 "$line") build=${C_SECS}s" >> "$WC/results"
-	e2e_check_sysfs "$CELL" "$C_OBJ.boot.log" "$ar"
-	if [ "${C_ORACLE:-0}" = 1 ]; then
-		cell_oracle "$tree" "$ver"
-	fi
+	echo "# $CELL: archive $(fsize "$C_AR") bytes, sha256 $(sha256 "$C_AR"), build $C_SECS s"
+	echo "$CELL size=$(fsize "$C_AR") guest_sha256=$(field sha256 "$line") build=${C_SECS}s" >> "$WC/results"
+	e2e_check_sysfs "$CELL" "$C_OBJ.boot.log" "$C_AR"
 }
 
 # cell_check_build ARCHIVE: what the build made, before booting.

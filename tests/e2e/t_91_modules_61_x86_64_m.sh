@@ -1,0 +1,11 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Issue 19's acceptance (lib-modload.sh) on linux 6.1, x86_64, gcc,
+# IKHEADERS=m: the kit from kheaders.ko and the bzImage; the guest loads
+# kheaders.ko as in t_20 and serves the archive the kit came from.
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/lib-e2e.sh"
+source "$(dirname "$0")/lib-cell.sh"
+source "$(dirname "$0")/lib-modload.sh"
+
+modload_cell 6.1-x86_64-gcc-m-modules 6.1 x86_64 m
