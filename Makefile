@@ -350,8 +350,9 @@ clean:
 
 # ---- e2e: real kernel builds and qemu boots (owner: kbuild) ---------------
 # Needs the corpus (scripts/corpus.sh fetch; the cells fetch linux-source-6.12
-# and -7.2 themselves).  `make e2e` (CI, from check-e2e) runs the 6.1 cells
-# and the 7.2 x86_64 =y and arm64 cells; `make e2e-all` adds 7.2 =m, riscv64
+# and -7.2 themselves).  `make e2e` (CI, from check-e2e) runs the 6.1 cells,
+# the 7.2 x86_64 =y and arm64 cells and the module cells t_90..t_94 (6.1 and
+# 7.2 x86_64 =y and =m, 7.2 arm64); `make e2e-all` adds 7.2 =m, riscv64
 # and in-tree and the 6.12 Clang LTO thin/full cells (their packages:
 # scripts/deps.sh install e2e-all).  Work trees live in the kheaders cache
 # (${XDG_CACHE_HOME:-$HOME/.cache}/kheaders/e2e and e2e-cells).

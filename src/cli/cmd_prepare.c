@@ -190,7 +190,7 @@ static void modules_print(const struct prepare_args *a,
 			  const struct kh_prepare_modules_result *res)
 {
 	if (a->verbose)
-		fprintf(stderr, "kheaders: kit for %s (ARCH=%s, built by %s%s%s%s), Module.symvers %zu symbols from '%s' and %zu module file(s): %s '%s'\n",
+		fprintf(stderr, "kheaders: kit for %s (ARCH=%s, kernel compiled by %s%s%s%s), Module.symvers %zu symbols from '%s' and %zu module file(s): %s '%s'\n",
 			res->release, res->arch, res->cc_version_text,
 			res->clang ? ", Clang" : "", res->lto ? ", LTO" : "",
 			res->cfi ? ", CFI" : "", res->symbols,
