@@ -318,3 +318,13 @@ fi
 expect_fail "--gc with --print-flags" 2 "mutually exclusive" \
 	"$KHEADERS" prepare --gc --print-flags
 expect_fail "an argument" 2 "too many arguments" "$KHEADERS" prepare foo
+expect_fail "--modules with --print-flags" 2 "mutually exclusive" \
+	"$KHEADERS" prepare --modules --print-flags
+expect_fail "--kernel-image without --modules" 2 "need --modules" \
+	"$KHEADERS" prepare --kernel-image vmlinuz
+
+# 12. --modules on an archive of headers only (the module kit's own tests
+# need a real kernel tree: tests/corpus/t_modules_debian.sh, e2e t_90..t_94).
+expect_fail "--modules, headers-only archive: one line naming CONFIG_IKHEADERS_MODULES" 1 \
+	"has headers only .*CONFIG_IKHEADERS_MODULES=y" \
+	"$KHEADERS" prepare --modules --from "$T/A.tar.xz" --cache-dir "$T/cache-kit"
