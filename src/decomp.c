@@ -447,6 +447,24 @@ const char *kh_comp_module_suffix(enum kh_comp fmt)
 	return f ? f->module_suffix : NULL;
 }
 
+size_t kh_comp_module_stem(const char *name)
+{
+	size_t n = strlen(name), s;
+	const char *suffix;
+	int i;
+
+	for (i = -1; i < KH_COMP_COUNT; i++) {
+		suffix = i < 0 ? "" : kh_comp_module_suffix((enum kh_comp)i);
+		if (!suffix)
+			continue;
+		s = strlen(suffix);
+		if (n > s + 3 && !strcmp(name + n - s, suffix) &&
+		    !strncmp(name + n - s - 3, ".ko", 3))
+			return n - s - 3;
+	}
+	return 0;
+}
+
 bool kh_comp_magic_at(enum kh_comp fmt, const uint8_t *p, size_t avail)
 {
 	const struct comp_format *f = comp_format(fmt);

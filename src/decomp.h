@@ -45,6 +45,13 @@ const char *kh_comp_magic(enum kh_comp fmt, size_t *len);
 const char *kh_comp_module_suffix(enum kh_comp fmt);
 
 /*
+ * kh_comp_module_stem() - the length of @name without its module suffix
+ * (".ko", or ".ko" and a kh_comp_module_suffix()), 0 when @name is not a
+ * module's file name.
+ */
+size_t kh_comp_module_stem(const char *name);
+
+/*
  * kh_comp_magic_at() - whether @p (with @avail bytes) starts with the
  * magic of @fmt, including the cheap header sanity checks that keep the
  * image scanner from decoding every stray "5d 00 00" as lzma.

@@ -29,10 +29,6 @@
 #define SYMVERS_MAX_TRIES 4096
 #define SYMVERS_MAX_DEPTH 32
 
-static const char *const module_suffixes[] = {
-	".ko", ".ko.xz", ".ko.gz", ".ko.zst",
-};
-
 void kh_symvers_init(struct kh_symvers *sv)
 {
 	memset(sv, 0, sizeof(*sv));
@@ -267,18 +263,6 @@ int kh_symvers_add_image(struct kh_symvers *sv,
 	return ret;
 }
 
-/* @name ends in a module suffix: the length without it, else 0. */
-static size_t module_stem(const char *name)
-{
-	size_t n = strlen(name), s, i;
-
-	for (i = 0; i < ARRAY_SIZE(module_suffixes); i++) {
-		s = strlen(module_suffixes[i]);
-		if (n > s && !strcmp(name + n - s, module_suffixes[i]))
-			return n - s;
-	}
-	return 0;
-}
 
 /* modpost's name of the module at @rel (a path or a file name). */
 static int module_name(const char *rel, bool base, char **out,
@@ -289,7 +273,7 @@ static int module_name(const char *rel, bool base, char **out,
 
 	if (slash)
 		rel = slash + 1;
-	n = module_stem(rel);
+	n = kh_comp_module_stem(rel);
 	if (!n)
 		n = strlen(rel);
 	for (i = 0; i < n; i++)
@@ -353,7 +337,7 @@ static int tree_visit(const struct kh_dir_entry *e, void *ctx)
 	char *module = NULL, *path = NULL;
 	int fd, ret;
 
-	if (!S_ISREG(e->st.st_mode) || !module_stem(e->name))
+	if (!S_ISREG(e->st.st_mode) || !kh_comp_module_stem(e->name))
 		return 0;
 	if (asprintf(&path, "%s/%s", w->top, e->path) < 0)
 		return kh_err_sys_at(w->err, ENOMEM, w->top, "'%s'", w->top);
