@@ -12,6 +12,7 @@
 #include <gelf.h>
 #include <libelf.h>
 
+#include "digest.h"
 #include "kident.h"
 
 #define BANNER "Linux version "
@@ -54,18 +55,11 @@ static void find_release(const uint8_t *data, size_t len, char *out)
 	}
 }
 
+/* @n bytes as hex into @out, when they fit (KH_KIDENT_BUILD_ID_MAX). */
 static void hex(const uint8_t *d, size_t n, char *out)
 {
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	if (n > (KH_KIDENT_BUILD_ID_MAX - 1) / 2)
-		return;
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[d[i] >> 4];
-		out[2 * i + 1] = digits[d[i] & 15];
-	}
-	out[2 * n] = '\0';
+	if (n <= (KH_KIDENT_BUILD_ID_MAX - 1) / 2)
+		kh_hex(d, n, out);
 }
 
 /* The build ID of the notes in an ELF section or segment's data. */
