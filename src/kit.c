@@ -146,57 +146,57 @@ int kh_kit_is_elf(const char *path, struct kh_error *err)
 	return n == 4 && !memcmp(magic, "\177ELF", 4);
 }
 
-/* Whether @cfg (auto.conf's text) has the line "CONFIG_@name=y". */
-static bool config_y(const char *cfg, const char *name)
+/*
+ * The value of "CONFIG_@name=VALUE" in @cfg (auto.conf's text): a pointer
+ * to VALUE, which runs to the end of its line; NULL when absent.
+ */
+static const char *config_value(const char *cfg, const char *name)
 {
 	size_t n = strlen(name);
-	const char *line = cfg, *v;
+	const char *line = cfg;
 
 	while (*line) {
 		if (!strncmp(line, "CONFIG_", 7) &&
-		    !strncmp(line + 7, name, n)) {
-			v = line + 7 + n;
-			if (v[0] == '=' && v[1] == 'y' && (v[2] == '\n' || !v[2]))
-				return true;
-		}
+		    !strncmp(line + 7, name, n) && line[7 + n] == '=')
+			return line + 8 + n;
 		line = strchrnul(line, '\n');
 		if (*line)
 			line++;
 	}
-	return false;
+	return NULL;
+}
+
+/* Whether @cfg has the line "CONFIG_@name=y". */
+static bool config_y(const char *cfg, const char *name)
+{
+	const char *v = config_value(cfg, name);
+
+	return v && v[0] == 'y' && (v[1] == '\n' || !v[1]);
 }
 
 /*
- * The value of CONFIG_@name in @cfg into @out (@size bytes); "" when
+ * The string CONFIG_@name of @cfg into @out (@size bytes); "" when
  * absent.  auto.conf writes strings bare from 5.18 on and quoted (with \"
  * and \\ escapes) before, as .config still does.
  */
 static void config_string(const char *cfg, const char *name, char *out,
 			  size_t size)
 {
-	size_t n = strlen(name), k = 0;
-	const char *line = cfg, *v;
+	const char *v = config_value(cfg, name);
 	bool quoted;
+	size_t k = 0;
 
 	out[0] = '\0';
-	while (*line) {
-		if (!strncmp(line, "CONFIG_", 7) &&
-		    !strncmp(line + 7, name, n) && line[7 + n] == '=') {
-			v = line + 8 + n;
-			quoted = *v == '"';
-			for (v += quoted; *v && *v != '\n' && (!quoted || *v != '"') &&
-			     k + 1 < size; v++) {
-				if (quoted && *v == '\\' && v[1] && v[1] != '\n')
-					v++;
-				out[k++] = *v;
-			}
-			out[k] = '\0';
-			return;
-		}
-		line = strchrnul(line, '\n');
-		if (*line)
-			line++;
+	if (!v)
+		return;
+	quoted = *v == '"';
+	for (v += quoted; *v && *v != '\n' && (!quoted || *v != '"') &&
+	     k + 1 < size; v++) {
+		if (quoted && *v == '\\' && v[1] && v[1] != '\n')
+			v++;
+		out[k++] = *v;
 	}
+	out[k] = '\0';
 }
 
 /* The plugins scripts/Makefile.gcc-plugins adds to every compile. */
