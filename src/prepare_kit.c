@@ -19,6 +19,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "decomp.h"
 #include "digest.h"
 #include "dir.h"
 #include "error.h"
@@ -37,12 +38,6 @@
 #define SMALL_MAX	((size_t)1 << 20)
 #define MODULES_DEPTH	32
 
-/* Files without which an unpacked archive cannot build a module. */
-static const char *const kit_files[] = {
-	"Makefile", "scripts/Makefile.build", "scripts/Makefile.modpost",
-	"scripts/basic/fixdep.c", "scripts/mod/modpost.c", ".config",
-	"include/config/auto.conf", "include/generated/autoconf.h",
-};
 
 /* Everything one call works with. */
 struct kit {
@@ -86,22 +81,31 @@ void kh_prepare_modules_result_release(struct kh_prepare_modules_result *res)
 
 /* ---- the archive --------------------------------------------------------- */
 
-/* The headers entry holds the kit, or the one line that says it cannot. */
+/*
+ * The headers entry holds the kit (the files kit.c requires of one), or
+ * the one line that says it cannot.
+ */
 static int check_kit(const struct kit *k, struct kh_error *err)
 {
+	const struct kh_kit_root *r;
 	struct stat st;
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(kit_files); i++) {
-		char *p = kh_path_join(k->headers.dir, kit_files[i]);
-		int ret = p ? lstat(p, &st) : -1;
+	for (i = 0; i < kh_kit_nr_roots; i++) {
+		char *p;
+		int ret;
 
+		r = &kh_kit_roots[i];
+		if (!(r->flags & KH_KIT_REQUIRED) || r->dir)
+			continue;
+		p = kh_path_join(k->headers.dir, r->path);
+		ret = p ? lstat(p, &st) : -1;
 		free(p);
 		if (!ret && S_ISREG(st.st_mode))
 			continue;
 		return kh_err(err, ENOEXEC,
 			      "the archive from '%s' has headers only (no '%s'): it cannot build modules; a kernel built with CONFIG_IKHEADERS_MODULES=y (or 'kheaders build --profile modules') serves one that can",
-			      k->headers.source, kit_files[i]);
+			      k->headers.source, r->path);
 	}
 	return 0;
 }
@@ -216,7 +220,10 @@ static bool has_suffix(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-/* Whether the archive's source is itself the kernel image (a boot file). */
+/*
+ * Whether the archive's source is itself the kernel image (a boot file,
+ * a vmlinux), not a module, the archive itself or standard input.
+ */
 static bool source_is_image(const struct kit *k)
 {
 	const char *s = k->headers.source;
@@ -224,7 +231,7 @@ static bool source_is_image(const struct kit *k)
 	if (k->headers.from != KH_PREPARE_FILE &&
 	    k->headers.from != KH_PREPARE_IMAGE)
 		return false;
-	return !strstr(s, ".ko") && !has_suffix(s, ".tar.xz") &&
+	return !kh_comp_module_stem(s) && !has_suffix(s, ".tar.xz") &&
 	       !has_suffix(s, ".txz") && strcmp(s, "-");
 }
 
@@ -249,32 +256,43 @@ static char *installed_image(const struct kit *k)
 	return NULL;
 }
 
+/* @root/lib/modules/R for the archive's release, when it is there. */
+static char *installed_modules(const struct kit *k)
+{
+	struct stat st;
+	char *p;
+
+	if (asprintf(&p, "%s/lib/modules/%s", k->o->root ? k->o->root : "",
+		     k->release) < 0)
+		return NULL;
+	if (!stat(p, &st) && S_ISDIR(st.st_mode))
+		return p;
+	free(p);
+	return NULL;
+}
+
 /* Which image and which modules: the caller's, the source, or installed. */
 static int choose_inputs(struct kit *k, struct kh_error *err)
 {
 	const struct kh_prepare_modules_opts *mo = k->mo;
-	const char *root = k->o->root ? k->o->root : "";
-	struct stat st;
+	const char *image = mo->kernel_image;
 
-	if (mo->kernel_image) {
-		k->image = strdup(mo->kernel_image);
-	} else if (source_is_image(k)) {
-		k->image = strdup(k->headers.source);
+	if (!image && source_is_image(k)) {
+		image = k->headers.source;
 		/* prepare's own boot-file source: the installed kernel */
 		k->image_installed = k->headers.from == KH_PREPARE_IMAGE;
+	}
+	if (image) {
+		k->image = strdup(image);
+		if (!k->image)
+			return kh_err_sys(err, ENOMEM, "cannot prepare");
 	} else if ((k->image = installed_image(k))) {
 		k->image_installed = true;
 	}
-	if ((mo->kernel_image || source_is_image(k)) && !k->image)
-		return kh_err_sys(err, ENOMEM, "cannot prepare");
 	if (mo->modules && *mo->modules)
 		k->modules = strdup(mo->modules);
-	else if (!mo->modules && k->image_installed &&
-		 asprintf(&k->modules, "%s/lib/modules/%s", root, k->release) >= 0 &&
-		 (stat(k->modules, &st) || !S_ISDIR(st.st_mode))) {
-		free(k->modules);
-		k->modules = NULL;
-	}
+	else if (!mo->modules && k->image_installed)
+		k->modules = installed_modules(k);
 	return 0;
 }
 
@@ -411,30 +429,17 @@ static int read_exports(struct kit *k, struct kh_error *err)
 
 /* ---- the kit entry ------------------------------------------------------- */
 
-/* Write @data as @name of the directory open at @dfd (0644). */
-static int write_file_at(int dfd, const char *dir, const char *name,
-			 const struct kh_buf *data, struct kh_error *err)
+/* Write @data as @name into the kit being made at @dir. */
+static int write_kit_file(const char *dir, const char *name,
+			  const struct kh_buf *data, struct kh_error *err)
 {
-	ssize_t n;
-	size_t done = 0;
-	int fd, ret = 0;
+	char *path = kh_path_join(dir, name);
+	int ret;
 
-	fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		    O_CLOEXEC, 0644);
-	if (fd < 0)
-		return kh_err_sys(err, errno, "cannot create '%s/%s'", dir, name);
-	while (!ret && done < data->len) {
-		n = write(fd, data->data + done, data->len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			ret = kh_err_sys(err, n < 0 ? errno : EIO,
-					 "cannot write '%s/%s'", dir, name);
-		else
-			done += n;
-	}
-	if (close(fd) && !ret)
-		ret = kh_err_sys(err, errno, "cannot write '%s/%s'", dir, name);
+	if (!path)
+		return kh_err_sys(err, ENOMEM, "cannot write '%s/%s'", dir, name);
+	ret = kh_write_file_atomic(path, data->data, data->len, err);
+	free(path);
 	return ret;
 }
 
@@ -461,7 +466,8 @@ static int close_up_visit(const struct kh_dir_entry *e, void *ctx)
 }
 
 /*
- * The compiler and make create files under the caller's umask; a sealed
+ * The compiler, make and kh_write_file_atomic() create files under the
+ * caller's umask; a sealed
  * entry is writable by its owner alone (kh_dir_trust()), so take group
  * and other write permission away from what they made.
  */
@@ -486,19 +492,19 @@ static int fill_kit(int efd, const char *path, void *ctx, struct kh_error *err)
 	int ret;
 
 	ret = kh_hostprogs_build(path, &ho, err);
-	if (!ret)
-		ret = close_up(efd, path, err);
 	kh_buf_init(&b);
 	if (!ret && k->image) {
 		ret = kh_symvers_format(&k->sv, &b) ?
 		      kh_err_sys(err, ENOMEM, "cannot prepare") :
-		      write_file_at(efd, path, "Module.symvers", &b, err);
+		      write_kit_file(path, "Module.symvers", &b, err);
 		kh_buf_setlen(&b, 0);
 	}
 	if (!ret)
 		ret = format_record(k, &b) ?
 		      kh_err_sys(err, ENOMEM, "cannot prepare") :
-		      write_file_at(efd, path, KIT_RECORD, &b, err);
+		      write_kit_file(path, KIT_RECORD, &b, err);
+	if (!ret)
+		ret = close_up(efd, path, err);
 	kh_buf_release(&b);
 	return ret;
 }
@@ -514,28 +520,17 @@ static int kit_name(const struct kit *k, char *hex)
 	return 0;
 }
 
-/* The marker: named by the key, "from" the image (gc keeps it while the
- * image is unchanged), else from the archive's source. */
-static void kit_marker(const struct kit *k, struct kh_prepare_marker *m)
+/*
+ * The marker: named by the key, "from" the image (gc keeps the kit while
+ * the image is unchanged), else from the archive's source.
+ */
+static int kit_marker(const struct kit *k, struct kh_prepare_marker *m)
 {
-	memset(m, 0, sizeof(*m));
-	kit_name(k, m->sha256);
-	m->from = k->image ? KH_PREPARE_FILE : k->src.m.from;
-	snprintf(m->source, sizeof(m->source), "%s",
-		 k->image ? k->image : k->src.m.source);
-	m->have_stat = k->image ? true : k->src.m.have_stat;
-	if (!k->image) {
-		m->src_dev = k->src.m.src_dev;
-		m->src_ino = k->src.m.src_ino;
-		m->src_size = k->src.m.src_size;
-		m->src_mtime_ns = k->src.m.src_mtime_ns;
-		return;
-	}
-	m->src_dev = k->image_st.st_dev;
-	m->src_ino = k->image_st.st_ino;
-	m->src_size = k->image_st.st_size;
-	m->src_mtime_ns = (int64_t)k->image_st.st_mtim.tv_sec * 1000000000 +
-			  k->image_st.st_mtim.tv_nsec;
+	*m = k->src.m;
+	if (k->image)
+		kh_prepare_marker_source(m, k->image, KH_PREPARE_FILE,
+					 &k->image_st);
+	return kit_name(k, m->sha256);
 }
 
 /* The key: the archive, the image, the modules, the host compiler. */
@@ -635,7 +630,8 @@ static int make_kit(struct kit *k, int rootfd, const char *rootpath,
 	int ret;
 
 	memset(&made, 0, sizeof(made));
-	kit_marker(k, &m);
+	if (kit_marker(k, &m))
+		return kh_err_sys(err, ENOMEM, "cannot prepare");
 	ret = kh_prepare_entry_check(rootfd, m.sha256, &found, why);
 	if (ret) {
 		if (k->image) {

@@ -27,6 +27,21 @@
 #define MANIFEST_MAX_ENTRIES (4u << 20)
 #define MANIFEST_PATH_MAX 4096
 
+void kh_prepare_marker_source(struct kh_prepare_marker *m, const char *path,
+			      int from, const struct stat *st)
+{
+	m->from = from;
+	snprintf(m->source, sizeof(m->source), "%s", path);
+	m->have_stat = st != NULL;
+	if (!st)
+		return;
+	m->src_dev = st->st_dev;
+	m->src_ino = st->st_ino;
+	m->src_size = st->st_size;
+	m->src_mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 +
+			  st->st_mtim.tv_nsec;
+}
+
 bool kh_prepare_name_valid(const char *name)
 {
 	size_t i;

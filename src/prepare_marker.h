@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "kheaders.h"
@@ -42,6 +43,13 @@ struct kh_prepare_marker {
 	uint64_t src_dev, src_ino, src_size;
 	int64_t src_mtime_ns;
 };
+
+/*
+ * kh_prepare_marker_source() - record in @m where an entry came from, for
+ * gc: @from, @path, and @st's identity (NULL: none, e.g. standard input).
+ */
+void kh_prepare_marker_source(struct kh_prepare_marker *m, const char *path,
+			      int from, const struct stat *st);
 
 /* kh_prepare_name_valid() - @name is 64 lowercase hex digits. */
 bool kh_prepare_name_valid(const char *name);

@@ -157,21 +157,6 @@ out_release:
 
 /* ---- sources ------------------------------------------------------------ */
 
-/* Remember where the archive came from, for the marker and for gc. */
-static void record_source(struct kh_prepare_source *c, const char *path,
-			  enum kh_prepare_from from, const struct stat *st)
-{
-	c->m.from = from;
-	snprintf(c->m.source, sizeof(c->m.source), "%s", path);
-	c->m.have_stat = st != NULL;
-	if (!st)
-		return;
-	c->m.src_dev = st->st_dev;
-	c->m.src_ino = st->st_ino;
-	c->m.src_size = st->st_size;
-	c->m.src_mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 +
-			    st->st_mtim.tv_nsec;
-}
 
 /* 1: found; 0: not there (noted in c->tried); -errno: a hard failure. */
 static int try_file(struct kh_prepare_source *c, const char *path,
@@ -193,7 +178,7 @@ static int try_file(struct kh_prepare_source *c, const char *path,
 		      "no headers archive in it" : strerror(why.code));
 		return 0;
 	}
-	record_source(c, path, from, &st);
+	kh_prepare_marker_source(&c->m, path, from, &st);
 	return 1;
 }
 
@@ -294,7 +279,7 @@ int kh_prepare_source_find(struct kh_prepare_source *c, struct kh_error *err)
 		ret = read_candidate(c, o->file, err);
 		if (ret)
 			return ret;
-		record_source(c, o->file, KH_PREPARE_FILE,
+		kh_prepare_marker_source(&c->m, o->file, KH_PREPARE_FILE,
 			      stat(o->file, &st) || !S_ISREG(st.st_mode) ?
 			      NULL : &st);
 		return 0;
